@@ -1,0 +1,5 @@
+import sys
+
+from nodeeditor.cli import main
+
+sys.exit(main())

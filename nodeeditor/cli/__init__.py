@@ -1,0 +1,58 @@
+"""`nodeeditor`: the GUI by default, headless subcommands for everything else.
+
+Each subcommand lives in its own module with `register(subparsers)`; handlers return the exit
+code: 0 success, 1 a node or session failed, 2 the input was invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+SUBCOMMANDS = ("nodes", "run", "enqueue", "worker", "queue", "stats", "render")
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--home and --db, accepted before or after the subcommand."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--home", default=default,
+                        help="data folder (default: $NODEEDITOR_HOME or the platform's)")
+    parser.add_argument("--db", default=default,
+                        help="SQLAlchemy database URL (default: SQLite in the data folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nodeeditor", description="Typed dataflow graphs, run in batches.")
+    add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"nodeeditor.cli.{name}_cmd")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"nodeeditor.cli.{name}_cmd":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    opened = None
+    if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
+        opened = argv.pop(0)  # `nodeeditor FILE` opens FILE in the GUI
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.open = opened
+    if args.command is None:
+        from nodeeditor.ui.app import run_app
+
+        return run_app(args)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""`nodeeditor run WORKFLOW [--set NODE.FIELD=JSON ...] [--json]`: run a workflow once, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+
+from nodeeditor.core.errors import GraphValidationError, LocatedError
+from nodeeditor.core.workflow import load_workflow
+from nodeeditor.engine.runner import run_workflow, summarize
+from nodeeditor.paths import artifacts_dir
+from nodeeditor.store.artifacts import FileArtifactStore
+
+from . import EXIT_FAILED, EXIT_INVALID, EXIT_OK, add_common
+from .common import fail, home_of, parse_sets, registry_for
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", help="run a workflow once and print the outputs of its leaf nodes")
+    parser.add_argument("workflow", help="workflow JSON file")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="NODE.FIELD=JSON",
+                        help="override an input value (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    add_common(parser)
+    parser.set_defaults(handler=handle)
+
+
+def _jsonable(value):
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def handle(args: argparse.Namespace) -> int:
+    try:
+        workflow = load_workflow(args.workflow)
+        overrides = parse_sets(args.sets, args.workflow)
+    except LocatedError as exc:
+        return fail(str(exc), EXIT_INVALID)
+    registry = registry_for(args)
+    home = home_of(args)
+    try:
+        result = run_workflow(workflow, registry, artifacts=FileArtifactStore(artifacts_dir(home)),
+                              overrides=overrides, session_id=uuid.uuid4().hex, file=args.workflow)
+    except GraphValidationError as exc:
+        for issue in exc.issues:
+            print(f"error: {args.workflow}: {issue}", file=sys.stderr)
+        return EXIT_INVALID
+    timings = [{"node": s.instance_id, "type": s.node_type, "seconds": round(s.duration_s, 6),
+                "cached": s.cached, "status": s.status} for s in result.stats]
+    if args.json:
+        payload = {"status": result.status, "outputs": _jsonable(result.leaf_outputs()),
+                   "timings": timings, "duration_s": round(result.duration_s, 6)}
+        if result.error is not None:
+            payload["error"] = {"node": result.error.node_id, "type": result.error.node_type,
+                                "message": result.error.message, "traceback": result.error.traceback}
+        print(json.dumps(payload, indent=2))
+    else:
+        for instance_id, outputs in result.leaf_outputs().items():
+            for name, value in outputs.items():
+                print(f"{instance_id}.{name} = {summarize(value, 200)}")
+        print("\ntimings:")
+        for t in timings:
+            mark = " (cached)" if t["cached"] else "" if t["status"] == "completed" else f" ({t['status']})"
+            print(f"  {t['node']:<24} {t['type']:<22} {t['seconds'] * 1000:9.2f} ms{mark}")
+        print(f"  total {result.duration_s * 1000:.2f} ms")
+    if result.status == "failed":
+        print(f"error: {result.error}", file=sys.stderr)
+        if result.error.traceback:
+            print(result.error.traceback, file=sys.stderr)
+        return EXIT_FAILED
+    if result.status == "canceled":
+        return EXIT_FAILED
+    return EXIT_OK

@@ -1,0 +1,212 @@
+"""Graph structure over a workflow: adjacency, topological order, cycle checks, validation.
+
+Cycle checks use visited sets (linear in nodes + edges); walking paths explodes on graphs
+whose paths split and rejoin.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .node import InputKind, NodeSpec, validation_message
+from .registry import Registry
+from .types import connection_error
+from .workflow import Edge, Workflow
+
+
+@dataclass(frozen=True)
+class GraphIssue:
+    """One problem in a graph; `node` and `field` locate it for the canvas and the CLI."""
+
+    node: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.node:
+            where.append(f"node {self.node!r}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class Graph:
+    """Adjacency of a workflow; build once, ask many times."""
+
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+        self.nodes = {n.id: n for n in workflow.nodes}
+        self.incoming: dict[str, list[Edge]] = defaultdict(list)
+        self.outgoing: dict[str, list[Edge]] = defaultdict(list)
+        for edge in workflow.edges:
+            self.incoming[edge.destination.node].append(edge)
+            self.outgoing[edge.source.node].append(edge)
+
+    def links_into(self, node_id: str, field: str) -> list[Edge]:
+        return [e for e in self.incoming.get(node_id, ()) if e.destination.field == field]
+
+    def topological_order(self) -> list[str]:
+        """Kahn's algorithm, stable in file order; raises ValueError naming a cycle."""
+        indegree = {nid: 0 for nid in self.nodes}
+        for edge in self.workflow.edges:
+            indegree[edge.destination.node] += 1
+        ready = deque(nid for nid in self.nodes if indegree[nid] == 0)
+        order: list[str] = []
+        while ready:
+            nid = ready.popleft()
+            order.append(nid)
+            for edge in self.outgoing.get(nid, ()):
+                dest = edge.destination.node
+                indegree[dest] -= 1
+                if indegree[dest] == 0:
+                    ready.append(dest)
+        if len(order) != len(self.nodes):
+            remaining = {nid for nid, d in indegree.items() if d > 0}
+            raise ValueError(" -> ".join(self.find_cycle(remaining)))
+        return order
+
+    def find_cycle(self, among: Iterable[str]) -> list[str]:
+        """One cycle inside `among` (nodes known to lie on or behind a cycle)."""
+        among = set(among)
+        start = next(iter(sorted(among)))
+        seen: dict[str, int] = {}
+        path: list[str] = []
+        node = start
+        while node not in seen:
+            seen[node] = len(path)
+            path.append(node)
+            nxt = next((e.destination.node for e in self.outgoing.get(node, ())
+                        if e.destination.node in among), None)
+            if nxt is None:
+                return path
+            node = nxt
+        return path[seen[node]:] + [node]
+
+    def reaches(self, start: str, target: str) -> bool:
+        """Whether `target` is downstream of `start` (or is `start`)."""
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            nid = queue.popleft()
+            if nid == target:
+                return True
+            for edge in self.outgoing.get(nid, ()):
+                if edge.destination.node not in seen:
+                    seen.add(edge.destination.node)
+                    queue.append(edge.destination.node)
+        return False
+
+    def ancestors(self, node_id: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [node_id]
+        while stack:
+            for edge in self.incoming.get(stack.pop(), ()):
+                if edge.source.node not in seen:
+                    seen.add(edge.source.node)
+                    stack.append(edge.source.node)
+        return seen
+
+
+def link_error(registry: Registry, workflow_or_graph: Workflow | Graph, edge: Edge) -> str | None:
+    """Why `edge` cannot be added to the graph (types, occupancy aside), or None."""
+    graph = workflow_or_graph if isinstance(workflow_or_graph, Graph) else Graph(workflow_or_graph)
+    src_node = graph.nodes.get(edge.source.node)
+    dst_node = graph.nodes.get(edge.destination.node)
+    if src_node is None or dst_node is None:
+        return "unknown node"
+    if edge.source.node == edge.destination.node:
+        return "a node cannot connect to itself"
+    src_spec, dst_spec = registry.get(src_node.type), registry.get(dst_node.type)
+    if src_spec is None or dst_spec is None:
+        missing = src_node.type if src_spec is None else dst_node.type
+        return f"node type {missing!r} is not installed"
+    out = src_spec.outputs.get(edge.source.field)
+    if out is None:
+        return f"{src_spec.title} has no output {edge.source.field!r}"
+    inp = dst_spec.inputs.get(edge.destination.field)
+    if inp is None:
+        return f"{dst_spec.title} has no input {edge.destination.field!r}"
+    if inp.input_kind is InputKind.DIRECT:
+        return f"input {inp.title!r} takes a typed value, not a link"
+    reason = connection_error(out.type, inp.type)
+    if reason:
+        return reason
+    if graph.reaches(edge.destination.node, edge.source.node):
+        return "the link would create a cycle"
+    return None
+
+
+def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
+                issues: list[GraphIssue]) -> None:
+    for name, value in inputs.items():
+        field = spec.inputs.get(name)
+        if field is None:
+            issues.append(GraphIssue(node_id, name, f"{spec.title} has no input {name!r}"))
+            continue
+        if graph.links_into(node_id, name):
+            continue
+        try:
+            field.validate(value)
+        except ValidationError as exc:
+            issues.append(GraphIssue(node_id, name, f"invalid value {value!r}: {validation_message(exc)}"))
+    for name, field in spec.inputs.items():
+        linked = bool(graph.links_into(node_id, name))
+        if field.required and not linked and name not in inputs:
+            how = "connect it" if field.input_kind is InputKind.CONNECTION else "connect it or type a value"
+            issues.append(GraphIssue(node_id, name, f"required input {field.title!r} is missing; {how}"))
+
+
+def validate_graph(workflow: Workflow, registry: Registry,
+                   overrides: dict[tuple[str, str], Any] | None = None) -> list[GraphIssue]:
+    """Every problem that would stop the graph from running, each with node and field."""
+    graph = Graph(workflow)
+    issues: list[GraphIssue] = []
+    overrides = overrides or {}
+    for node in workflow.nodes:
+        spec = registry.get(node.type)
+        if spec is None:
+            issues.append(GraphIssue(node.id, None, f"unknown node type {node.type!r} (not installed)"))
+            continue
+        inputs = dict(node.inputs)
+        for (nid, fname), value in overrides.items():
+            if nid == node.id:
+                inputs[fname] = value
+        _check_node(node.id, spec, inputs, graph, issues)
+    for (nid, fname) in overrides:
+        if nid not in graph.nodes:
+            issues.append(GraphIssue(nid, fname, "no node with this id"))
+    occupied: set[tuple[str, str]] = set()
+    for edge in workflow.edges:
+        dst = graph.nodes[edge.destination.node]
+        src = graph.nodes[edge.source.node]
+        src_spec, dst_spec = registry.get(src.type), registry.get(dst.type)
+        if src_spec is None or dst_spec is None:
+            continue
+        out = src_spec.outputs.get(edge.source.field)
+        if out is None:
+            issues.append(GraphIssue(src.id, edge.source.field, f"{src_spec.title} has no output {edge.source.field!r}"))
+            continue
+        inp = dst_spec.inputs.get(edge.destination.field)
+        if inp is None:
+            issues.append(GraphIssue(dst.id, edge.destination.field, f"{dst_spec.title} has no input {edge.destination.field!r}"))
+            continue
+        if inp.input_kind is InputKind.DIRECT:
+            issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
+        reason = connection_error(out.type, inp.type)
+        if reason:
+            issues.append(GraphIssue(dst.id, inp.name, f"link from {src.id}.{out.name}: {reason}"))
+        key = (dst.id, inp.name)
+        if key in occupied and not inp.multi:
+            issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes one link; it has several"))
+        occupied.add(key)
+    try:
+        graph.topological_order()
+    except ValueError as exc:
+        cycle = str(exc)
+        issues.append(GraphIssue(cycle.split(" -> ")[0], None, f"cycle: {cycle}"))
+    return issues

@@ -1,0 +1,198 @@
+"""Execution plan: which node copies run, in what order, with which inputs.
+
+Iterate fans out: every node downstream of an Iterate runs once per item (an empty collection
+runs none). Independent iterates multiply (a node fed by two runs once per pair). Collect closes
+every iteration it is fed by and gathers the items in index order. Each copy (`Instance`) keeps
+the id of the node the person drew, so progress lands on that node.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import GraphValidationError
+from .graph import Graph, validate_graph
+from .node import NodeSpec
+from .registry import Registry
+from .workflow import NodeData, Workflow
+
+ITERATE = "iterate"
+COLLECT = "collect"
+
+Key = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Instance:
+    node_id: str
+    key: Key = ()
+
+    @property
+    def id(self) -> str:
+        return self.node_id if not self.key else f"{self.node_id}[{','.join(map(str, self.key))}]"
+
+
+@dataclass
+class NodeCall:
+    """Everything needed to run (or cache) one instance."""
+
+    instance: Instance
+    spec: NodeSpec
+    node: NodeData
+    inputs: dict[str, Any]
+    direct: dict[str, Any]
+    """The values typed on the node (after overrides): the cache key's own part."""
+    sources: list[tuple[str, Instance, str]] = field(default_factory=list)
+    """(input field, upstream instance, upstream output field), in link order."""
+    salt: Any = None
+    passthrough: bool = False
+    """True for Iterate, Collect and bypassed nodes: the plan computes their outputs."""
+
+
+Execute = Callable[[NodeCall], dict[str, Any]]
+Notify = Callable[[NodeCall, dict[str, Any]], None]
+
+
+class ExecutionPlan:
+    """Validate once, then run with an `execute` callback that calls `invoke` (or the cache)."""
+
+    def __init__(self, workflow: Workflow, registry: Registry,
+                 overrides: dict[tuple[str, str], Any] | None = None, *, file: str | None = None) -> None:
+        self.overrides = dict(overrides or {})
+        issues = validate_graph(workflow, registry, self.overrides)
+        if issues:
+            raise GraphValidationError(issues, file=file)
+        self.workflow = workflow
+        self.registry = registry
+        self.graph = Graph(workflow)
+        self.order = self.graph.topological_order()
+        self.specs = {n.id: registry.get(n.type) for n in workflow.nodes}
+        self.scope = self._scopes()
+
+    def _scopes(self) -> dict[str, tuple[str, ...]]:
+        position = {nid: i for i, nid in enumerate(self.order)}
+        scope: dict[str, tuple[str, ...]] = {}
+        for nid in self.order:
+            if self.specs[nid].type == COLLECT:
+                scope[nid] = ()
+                continue
+            ids = {it for e in self.graph.incoming.get(nid, ()) for it in scope[e.source.node]}
+            if self.specs[nid].type == ITERATE:
+                ids.add(nid)
+            scope[nid] = tuple(sorted(ids, key=position.__getitem__))
+        return scope
+
+    def leaves(self) -> list[str]:
+        return [nid for nid in self.order if not self.graph.outgoing.get(nid)]
+
+    def _direct(self, node: NodeData, spec: NodeSpec) -> dict[str, Any]:
+        values = {name: inp.default for name, inp in spec.inputs.items() if not inp.required}
+        for name, value in node.inputs.items():
+            values[name] = value
+        for (nid, fname), value in self.overrides.items():
+            if nid == node.id:
+                values[fname] = value
+        linked = {e.destination.field for e in self.graph.incoming.get(node.id, ())}
+        return {k: spec.inputs[k].validate(v) for k, v in values.items() if k not in linked}
+
+    def _join(self, nid: str, results: dict[str, dict[Key, dict[str, Any]]]
+              ) -> list[tuple[Key, list[tuple[str, Instance, str, Any]]]]:
+        """Combine the parents' instances that agree on the iterations they share."""
+        partial: list[tuple[dict[str, int], list[tuple[str, Instance, str, Any]]]] = [({}, [])]
+        for edge in self.graph.incoming.get(nid, ()):
+            parent = edge.source.node
+            pscope = self.scope[parent]
+            shared = [it for it in pscope if partial and it in partial[0][0]]
+            by_shared: dict[tuple[int, ...], list[tuple[Key, dict[str, Any]]]] = defaultdict(list)
+            for key, outputs in results[parent].items():
+                proj = tuple(key[pscope.index(it)] for it in shared)
+                by_shared[proj].append((key, outputs))
+            grown = []
+            for assigned, links in partial:
+                proj = tuple(assigned[it] for it in shared)
+                for key, outputs in by_shared.get(proj, ()):
+                    merged = dict(assigned)
+                    merged.update(zip(pscope, key))
+                    link = (edge.destination.field, Instance(parent, key), edge.source.field,
+                            outputs[edge.source.field])
+                    grown.append((merged, links + [link]))
+            partial = grown
+        scope = self.scope[nid] if self.specs[nid].type != ITERATE else self.scope[nid][:-1]
+        return sorted(((tuple(a[it] for it in scope), links) for a, links in partial), key=lambda p: p[0])
+
+    def run(self, execute: Execute, notify: Notify | None = None,
+            before_node: Callable[[str, int], None] | None = None) -> dict[str, dict[Key, dict[str, Any]]]:
+        """Run every instance; returns outputs per node id and iteration key.
+
+        `before_node(node_id, copies)` is told how many copies of a node will run, before they do.
+        """
+        results: dict[str, dict[Key, dict[str, Any]]] = {}
+        for nid in self.order:
+            node = self.graph.nodes[nid]
+            spec = self.specs[nid]
+            direct = self._direct(node, spec)
+            if spec.type == COLLECT:
+                joined = self._collect_join(nid, results)
+            else:
+                joined = self._join(nid, results)
+            results[nid] = {}
+            if before_node is not None:
+                before_node(nid, len(joined))
+            for key, links in joined:
+                inputs = dict(direct)
+                multi: dict[str, list[Any]] = defaultdict(list)
+                for fname, _inst, _out, value in links:
+                    if spec.inputs[fname].multi:
+                        multi[fname].append(value)
+                    else:
+                        inputs[fname] = value
+                inputs.update(multi)
+                sources = [(f, inst, out) for f, inst, out, _ in links]
+                call = NodeCall(Instance(nid, key), spec, node, inputs, direct, sources)
+                if spec.type == ITERATE:
+                    self._fan_out(call, results[nid], notify)
+                elif spec.type == COLLECT or node.bypassed:
+                    call.passthrough = True
+                    outputs = self._collect(call) if spec.type == COLLECT else self._bypass(call)
+                    results[nid][key] = outputs
+                    if notify:
+                        notify(call, outputs)
+                else:
+                    results[nid][key] = execute(call)
+        return results
+
+    def _collect_join(self, nid: str, results: dict[str, dict[Key, dict[str, Any]]]
+                      ) -> list[tuple[Key, list[tuple[str, Instance, str, Any]]]]:
+        links = []
+        for edge in self.graph.incoming.get(nid, ()):
+            for key in sorted(results[edge.source.node]):
+                value = results[edge.source.node][key][edge.source.field]
+                links.append((edge.destination.field, Instance(edge.source.node, key), edge.source.field, value))
+        return [((), links)]
+
+    @staticmethod
+    def _collect(call: NodeCall) -> dict[str, Any]:
+        items = call.inputs.get("item", [])
+        return {"collection": list(items)}
+
+    def _fan_out(self, call: NodeCall, out: dict[Key, dict[str, Any]], notify: Notify | None) -> None:
+        items = list(call.inputs.get("collection") or [])
+        for index, item in enumerate(items):
+            key = call.instance.key + (index,)
+            outputs = {"item": item, "index": index, "total": len(items)}
+            out[key] = outputs
+            if notify:
+                item_call = NodeCall(Instance(call.instance.node_id, key), call.spec, call.node,
+                                     call.inputs, call.direct, call.sources, salt=index, passthrough=True)
+                notify(item_call, outputs)
+
+    def _bypass(self, call: NodeCall) -> dict[str, Any]:
+        """A bypassed node passes, for each output, its first input of a matching type."""
+        outputs: dict[str, Any] = {}
+        for oname, out in call.spec.outputs.items():
+            match = next((n for n, inp in call.spec.inputs.items()
+                          if inp.type == out.type and n in call.inputs), None)
+            outputs[oname] = call.inputs[match] if match is not None else None
+        return outputs

@@ -1,0 +1,1 @@
+"""Runs sessions: runner, worker, invocation context, events, stats, cache. No Qt."""

@@ -1,0 +1,47 @@
+"""The context handed to a running node: progress, cancel, artifacts, the session's workflow."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable
+
+from nodeeditor.core.errors import Canceled
+
+from .events import NodeProgress
+
+PROGRESS_INTERVAL_S = 1 / 30
+"""Progress events per node are coalesced to at most 30 a second."""
+
+
+class NodeContext:
+    def __init__(self, *, node_id: str, instance_id: str, session_id: str | None, artifacts: Any,
+                 workflow: dict[str, Any], field_values: dict[str, Any],
+                 cancel: threading.Event, emit: Callable[[Any], None]) -> None:
+        self.node_id = node_id
+        self.instance_id = instance_id
+        self.session_id = session_id
+        self.artifacts = artifacts
+        self.workflow = workflow
+        self.field_values = field_values
+        self._cancel = cancel
+        self._emit = emit
+        self._last_progress = 0.0
+
+    @property
+    def canceled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check_canceled(self) -> None:
+        if self._cancel.is_set():
+            raise Canceled("canceled")
+
+    def progress(self, fraction: float, message: str | None = None, preview: str | None = None) -> None:
+        self.check_canceled()
+        now = time.monotonic()
+        if preview is None and fraction < 1.0 and now - self._last_progress < PROGRESS_INTERVAL_S:
+            return
+        self._last_progress = now
+        self._emit(NodeProgress(session_id=self.session_id, node_id=self.node_id,
+                                instance_id=self.instance_id, fraction=max(0.0, min(1.0, fraction)),
+                                message=message, preview=preview))

@@ -1,0 +1,1 @@
+"""The built-in node library, one module per family; importing a module registers its nodes."""

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite (or any SQLAlchemy) database and the artifact folder."""
