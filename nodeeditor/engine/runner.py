@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from nodeeditor.core.errors import Canceled, NodeExecutionError
+from nodeeditor.core.errors import Canceled, LocatedError, NodeExecutionError
 from nodeeditor.core.fields import ImageField
 from nodeeditor.core.node import validation_message
 from nodeeditor.core.plan import ExecutionPlan, Instance, NodeCall
@@ -67,6 +67,11 @@ def summarize(value: Any, limit: int = 80) -> str:
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _message(exc: Exception) -> str:
+    """A LocatedError already says where (which field); anything else also says what it is."""
+    return str(exc) if isinstance(exc, LocatedError) else f"{type(exc).__name__}: {exc}"
 
 
 def _images(outputs: dict[str, Any]) -> list[str]:
@@ -151,7 +156,7 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
                                          stat.duration_s, stat.ram_delta, stat.peak_rss,
                                          stat.vram_peak, status="failed"))
             error = exc if isinstance(exc, NodeExecutionError) else NodeExecutionError(
-                call.instance.id, call.spec.type, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                call.instance.id, call.spec.type, _message(exc), traceback.format_exc())
             emit(NodeFailed(session_id=session_id, node_id=call.instance.node_id,
                             instance_id=call.instance.id, node_type=call.spec.type,
                             error=error.message, traceback=error.traceback))
