@@ -88,7 +88,8 @@ class BaseOutput(BaseModel):
 class BaseNode(BaseModel):
     """Base of every node; the fields are its inputs, `invoke` does its work."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # A link may widen int/float into a string input (see core.types); pydantic must agree.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, coerce_numbers_to_str=True)
     spec: ClassVar["NodeSpec"]
 
     def invoke(self, context: "InvocationContext") -> BaseOutput:
