@@ -17,23 +17,13 @@ from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, node
 
+from ._outputs import FloatOutput, IntegerCollectionOutput, IntegerOutput
+
 MAX_RANGE_ITEMS = 1_000_000
 """A range longer than this is refused: a typo should not fill the memory."""
 MAX_POWER_BITS = 65_536
 """An integer power whose result would need more bits than this is refused (it could run for hours)."""
 SEED_BITS = 32
-
-
-class IntegerOutput(BaseOutput):
-    value: int = OutputField(description="the result")
-
-
-class FloatOutput(BaseOutput):
-    value: float = OutputField(description="the result")
-
-
-class IntegerCollectionOutput(BaseOutput):
-    collection: list[int] = OutputField(description="the integers, in order")
 
 
 class _IntegerPair(BaseNode):
