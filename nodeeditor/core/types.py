@@ -62,7 +62,7 @@ def kinds_compatible(source: str, target: str) -> bool:
 
 def connection_error(output: SocketType, input: SocketType) -> str | None:
     """Return None when `output` may feed `input`, else a reason a person can read."""
-    if input.kind == Kind.ANY:
+    if input.kind == Kind.ANY and input.cardinality is not Cardinality.COLLECTION:
         return None
     if not kinds_compatible(output.kind, input.kind):
         return f"{output} cannot connect to {input}"

@@ -1,0 +1,22 @@
+"""Short-hand for building workflows in tests: nodes as a dict, links as "a.out -> b.in" strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nodeeditor.core.workflow import Workflow, parse_workflow
+
+
+def build(nodes: dict[str, str | tuple[str, dict[str, Any]]], links: list[str] = (),
+          **extra: Any) -> Workflow:
+    """`nodes` maps id -> type or (type, inputs); each link reads "src.field -> dst.field"."""
+    node_list = []
+    for nid, spec in nodes.items():
+        type_name, inputs = (spec, {}) if isinstance(spec, str) else spec
+        node_list.append({"id": nid, "type": type_name, "inputs": inputs})
+    edges = []
+    for link in links:
+        src, dst = (part.strip() for part in link.split("->"))
+        (sn, sf), (dn, df) = src.split("."), dst.split(".")
+        edges.append({"source": {"node": sn, "field": sf}, "destination": {"node": dn, "field": df}})
+    return parse_workflow({"version": 1, "nodes": node_list, "edges": edges, **extra})
