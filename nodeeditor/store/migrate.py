@@ -1,0 +1,42 @@
+"""Schema migrations shipped inside the package, run programmatically when a store opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from .db import writing
+
+SCRIPTS = Path(__file__).with_name("migrations")
+
+
+def _config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to `revision` (the newest by default); rows are kept.
+
+    Runs inside one write transaction, so two processes opening a new database do not race.
+    """
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    with writing(engine) as conn:
+        command.upgrade(_config(conn), revision)

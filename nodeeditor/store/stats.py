@@ -1,0 +1,140 @@
+"""Run figures in the store: one row per node instance that ran, one per session, totals per type.
+
+Rows are written in the transaction that finishes the session, and a failed or canceled session
+keeps the rows of the nodes that ran. They outlive the queue rows (clearing the queue keeps them).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from sqlalchemy import Connection, Engine, Integer, cast, delete, func, insert, select
+
+from .tables import node_stats as N
+from .tables import session_stats as S
+
+
+_INSERT_NODES = insert(N)
+_INSERT_SESSION = insert(S)
+
+
+class NodeFigures(Protocol):
+    """What the engine measures per node instance (engine.runner.NodeStat has these)."""
+
+    node_id: str
+    instance_id: str
+    node_type: str
+    duration_s: float
+    ram_delta: int
+    peak_rss: int
+    vram_peak: int | None
+    cached: bool
+    status: str
+
+
+@dataclass
+class NodeStatRow:
+    item_id: int | None
+    session_id: str
+    node_id: str
+    instance_id: str
+    node_type: str
+    duration_s: float
+    ram_delta: int
+    peak_rss: int
+    vram_peak: int | None
+    cached: bool
+    status: str
+
+
+@dataclass
+class SessionTotals:
+    item_id: int | None
+    batch_id: int | None
+    session_id: str
+    status: str
+    duration_s: float
+    nodes: int
+    cache_hits: int
+    peak_rss: int
+    ram_delta: int
+    vram_peak: int | None
+
+
+@dataclass
+class TypeStats:
+    node_type: str
+    calls: int
+    total_s: float
+    mean_s: float
+    peak_rss: int
+    """Highest RSS seen while a node of this type ran."""
+    ram_delta: int
+    """Largest RAM growth of one call."""
+    vram_peak: int | None
+    cache_hits: int
+
+
+def record_session(conn: Connection, *, item_id: int | None, batch_id: int | None, session_id: str,
+                   status: str, stats: Sequence[NodeFigures], duration_s: float) -> None:
+    """Write the node rows and the session totals of one finished session."""
+    if stats:
+        conn.execute(_INSERT_NODES, [dict(
+            item_id=item_id, batch_id=batch_id, session_id=session_id, node_id=s.node_id,
+            instance_id=s.instance_id, node_type=s.node_type, duration_s=s.duration_s,
+            ram_delta=s.ram_delta, peak_rss=s.peak_rss, vram_peak=s.vram_peak, cached=s.cached,
+            status=s.status) for s in stats])
+    vram = [s.vram_peak for s in stats if s.vram_peak is not None]
+    conn.execute(_INSERT_SESSION, dict(
+        item_id=item_id, batch_id=batch_id, session_id=session_id, status=status, duration_s=duration_s,
+        nodes=len(stats), cache_hits=sum(1 for s in stats if s.cached),
+        peak_rss=max((s.peak_rss for s in stats), default=0), ram_delta=sum(s.ram_delta for s in stats),
+        vram_peak=max(vram) if vram else None, finished=time.time()))
+
+
+class StatsRepo:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def by_node_type(self, batch_id: int | None = None, item_id: int | None = None) -> list[TypeStats]:
+        """Calls, time and memory per node type, slowest total first."""
+        query = select(N.c.node_type, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
+                       func.max(N.c.ram_delta), func.max(N.c.vram_peak),
+                       func.sum(cast(N.c.cached, Integer)))
+        if batch_id is not None:
+            query = query.where(N.c.batch_id == batch_id)
+        if item_id is not None:
+            query = query.where(N.c.item_id == item_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.group_by(N.c.node_type)).all()
+        found = [TypeStats(t, calls, total or 0.0, (total or 0.0) / calls, peak or 0, delta or 0, vram, hits or 0)
+                 for t, calls, total, peak, delta, vram, hits in rows]
+        return sorted(found, key=lambda s: (-s.total_s, s.node_type))
+
+    def for_item(self, item_id: int) -> list[NodeStatRow]:
+        """Node rows of every run of one queue item, in the order they ran."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(N).where(N.c.item_id == item_id).order_by(N.c.id)).all()
+        return [NodeStatRow(r.item_id, r.session_id, r.node_id, r.instance_id, r.node_type, r.duration_s,
+                            r.ram_delta, r.peak_rss, r.vram_peak, bool(r.cached), r.status) for r in rows]
+
+    def sessions(self, *, item_id: int | None = None, batch_id: int | None = None,
+                 limit: int = 1000) -> list[SessionTotals]:
+        """Per-session totals, newest first."""
+        query = select(S)
+        if item_id is not None:
+            query = query.where(S.c.item_id == item_id)
+        if batch_id is not None:
+            query = query.where(S.c.batch_id == batch_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(S.c.id.desc()).limit(limit)).all()
+        return [SessionTotals(r.item_id, r.batch_id, r.session_id, r.status, r.duration_s, r.nodes,
+                              r.cache_hits, r.peak_rss, r.ram_delta, r.vram_peak) for r in rows]
+
+    def clear(self) -> None:
+        """Forget every figure."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(N))
+            conn.execute(delete(S))

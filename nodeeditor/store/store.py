@@ -1,0 +1,91 @@
+"""The store a process opens once: database (migrated, recovered), queue, stats and artifacts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from nodeeditor.core.registry import Registry
+from nodeeditor.paths import artifacts_dir, data_dir, database_url
+
+from . import migrate
+from .artifacts import ArtifactRecord, FileArtifactStore
+from .db import make_engine, writing
+from .queue import QueueRepo
+from .stats import StatsRepo
+from .tables import artifacts as A
+
+
+@dataclass
+class ArtifactRow:
+    name: str
+    kind: str
+    size: int
+    dims: list[int]
+    session_id: str | None
+    node_id: str | None
+    gallery: bool
+    created: float
+
+
+class ArtifactIndex:
+    """One row per artifact file, written when the file is saved."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def record(self, record: ArtifactRecord) -> None:
+        with writing(self.engine) as conn:
+            conn.execute(insert(A).values(
+                name=record.name, kind=record.kind, size=record.size, dims=json.dumps(record.dims),
+                session_id=record.session_id, node_id=record.node_id, gallery=record.gallery,
+                created=record.created.timestamp()))
+
+    def list(self, *, session_id: str | None = None, kind: str | None = None, gallery: bool | None = None,
+             limit: int = 500) -> list[ArtifactRow]:
+        """Newest first."""
+        query = select(A)
+        if session_id is not None:
+            query = query.where(A.c.session_id == session_id)
+        if kind is not None:
+            query = query.where(A.c.kind == kind)
+        if gallery is not None:
+            query = query.where(A.c.gallery.is_(gallery))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(A.c.id.desc()).limit(limit)).all()
+        return [ArtifactRow(r.name, r.kind, r.size, json.loads(r.dims), r.session_id, r.node_id,
+                            bool(r.gallery), r.created) for r in rows]
+
+
+class Store:
+    def __init__(self, engine: Engine, home: Path, registry: Registry | None = None) -> None:
+        self.engine = engine
+        self.home = home
+        self.queue = QueueRepo(engine, registry)
+        self.stats = StatsRepo(engine)
+        self.artifact_index = ArtifactIndex(engine)
+        self.artifacts = FileArtifactStore(artifacts_dir(home), on_saved=self.artifact_index.record)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str | None = None, home: Path | None = None, *, registry: Registry | None = None,
+               recover: bool = True) -> Store:
+    """Open (creating and migrating as needed) the database; fail sessions whose process died."""
+    home = data_dir(home)
+    engine = make_engine(url or database_url(home))
+    migrate.upgrade(engine)
+    store = Store(engine, home, registry)
+    if recover:
+        store.queue.recover_interrupted()
+    return store
