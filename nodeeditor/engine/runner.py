@@ -90,14 +90,16 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
                  cache: OutputCache | None = None,
                  session_id: str | None = None,
                  field_values: dict[str, Any] | None = None,
-                 file: str | None = None) -> RunResult:
+                 file: str | None = None,
+                 meter: Meter | None = None) -> RunResult:
+    """`meter` lets a long-lived caller (the worker) reuse one sampler thread for every session."""
     plan = ExecutionPlan(workflow, registry, overrides, file=file)
     emit = on_event or (lambda _event: None)
     cancel = cancel or threading.Event()
     workflow_json = workflow.model_dump(mode="json")
     keys: dict[Instance, str] = {}
     result = RunResult(status="completed", leaves=plan.leaves())
-    meter = Meter()
+    meter = meter or Meter()
     copies: dict[str, int] = {}
 
     def started(call: NodeCall) -> None:
