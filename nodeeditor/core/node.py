@@ -308,12 +308,12 @@ def node(type: str, *, title: str, category: str, tags: typing.Iterable[str] = (
     """Register a node class. `cacheable=False` for nodes whose output is not a function of inputs."""
 
     def decorate(cls: N) -> N:
-        from .registry import REGISTRY
+        from .registry import current_registry
 
         spec = build_spec(cls, type_name=type, title=title, category=category, tags=tuple(tags),
                           version=version, cacheable=cacheable)
         cls.spec = spec
-        (registry or REGISTRY).add(spec)
+        (registry if registry is not None else current_registry()).add(spec)
         return cls
 
     return decorate

@@ -70,22 +70,27 @@ class Registry:
         return sorted({s.category for s in self._specs.values()})
 
     @contextmanager
-    def _loading(self, source: str) -> Iterator[None]:
+    def _loading(self, source: str, *, plugin: bool = True) -> Iterator[None]:
+        """Record a failure of `source` instead of raising; a plug-in's bare `@node` lands here."""
         previous, self._source = self._source, source
+        if plugin:
+            _LOADING.append(self)
         try:
             yield
-        except Exception as exc:  # a plug-in must never take the app down
+        except (Exception, SystemExit) as exc:  # a plug-in must never take the app down
             self.load_errors.append(PluginError(source, f"{type(exc).__name__}: {exc}",
                                                 traceback.format_exc()))
         finally:
             self._source = previous
+            if plugin:
+                _LOADING.pop()
 
     def load_builtins(self) -> None:
         for name in BUILTIN_MODULES:
             if f"builtin:{name}" in self._loaded_sources:
                 continue
             self._loaded_sources.add(f"builtin:{name}")
-            with self._loading("builtin"):
+            with self._loading("builtin", plugin=False):
                 importlib.import_module(f"nodeeditor.nodes.{name}")
 
     def load_entry_points(self) -> None:
@@ -123,6 +128,13 @@ class Registry:
 
 
 REGISTRY = Registry()
+_LOADING: list[Registry] = []
+"""Registries importing a plug-in right now, innermost last."""
+
+
+def current_registry() -> Registry:
+    """Where a `@node` without `registry=` goes: the registry loading a plug-in, else REGISTRY."""
+    return _LOADING[-1] if _LOADING else REGISTRY
 
 
 def default_registry(user_nodes: Path | None = None) -> Registry:
