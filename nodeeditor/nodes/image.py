@@ -47,9 +47,10 @@ def open_image_file(path: Path, max_pixels: int, field: str = "path") -> Image.I
     except Image.DecompressionBombError as exc:
         raise ImageFileError(f"refused as a decompression bomb: {exc}", **where) from None
     except UnidentifiedImageError:
-        raise ImageFileError("not an image in a supported format (PNG, JPEG, WebP, TIFF)", **where) from None
+        raise ImageFileError("not a readable PNG, JPEG, WebP or TIFF image (corrupt, or another format)",
+                             **where) from None
     except OSError as exc:
-        raise ImageFileError(f"cannot be read, the file may be corrupt: {exc}", **where) from None
+        raise ImageFileError(f"cannot be read, the image data is corrupt or cut short: {exc}", **where) from None
     return normalize_mode(upright)
 
 
