@@ -1,0 +1,259 @@
+"""The stats dock: per node type figures of a session or batch from the store, and two charts.
+
+The table and the time-per-type bars come from `StatsRepo.by_node_type`; the memory line is fed
+live by the bridge (memory samples and per-node peak RSS, with node start/end markers) and is
+redrawn at most CHART_INTERVAL_MS apart, so a busy worker never makes the charts the bottleneck.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from .queue_model import format_duration
+from .status_summary import format_bytes
+
+CHART_INTERVAL_MS = 500
+MEMORY_POINTS = 20_000
+"""Memory samples and node markers kept for the live chart; older ones fall off."""
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("node_type", "Node type"), ("calls", "Calls"), ("total_s", "Total time"), ("mean_s", "Mean time"),
+    ("peak_rss", "Peak RAM"), ("ram_delta", "RAM delta"), ("vram_peak", "VRAM"), ("cache_hits", "Cache hits"),
+)
+
+
+def _text(key: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if key in ("total_s", "mean_s"):
+        return format_duration(value)
+    if key in ("peak_rss", "vram_peak"):
+        return format_bytes(value)
+    if key == "ram_delta":
+        return ("+" if value > 0 else "") + format_bytes(value)
+    return str(value)
+
+
+class NodeTypeStatsModel(QAbstractTableModel):
+    """One row per node type; SORT_ROLE gives the raw number so sorting is numeric."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self.show_vram = False
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.show_vram = any(getattr(r, "vram_peak", None) is not None for r in self._rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        key = COLUMNS[index.column()][0]
+        value = getattr(self._rows[index.row()], key, None)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _text(key, value)
+        if role == SORT_ROLE:
+            return value if value is not None else -1
+        if role == Qt.ItemDataRole.TextAlignmentRole and key != "node_type":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class StatsPanel(QWidget):
+    """Per node type table for a chosen scope (session, batch or everything) and its charts."""
+
+    SCOPES = (("session", "Selected session"), ("batch", "Selected batch"), ("all", "All runs"))
+
+    def __init__(self, stats: Any, bridge: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stats = stats
+        self.scope = "batch"
+        self.item_id: int | None = None
+        self.batch_id: int | None = None
+        self.model = NodeTypeStatsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+
+        self.scope_box = QComboBox()
+        for key, label in self.SCOPES:
+            self.scope_box.addItem(label, key)
+        self.scope_box.setCurrentIndex(1)
+        self.scope_box.currentIndexChanged.connect(lambda _i: self._scope_changed())
+        self.title = QLabel()
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        pg.setConfigOptions(antialias=True)
+        self.time_chart = pg.PlotWidget(background="w")
+        self.time_chart.setTitle("Time per node type (s)", color="#333")
+        self.time_chart.setMouseEnabled(x=False, y=False)
+        self.time_chart.hideButtons()
+        self._bars: pg.BarGraphItem | None = None
+
+        self.memory_chart = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem()})
+        self.memory_chart.setTitle("Memory over the run (MB)", color="#333")
+        self.memory_chart.showGrid(x=True, y=True, alpha=0.2)
+        self.memory_chart.hideButtons()
+        self._memory_line = self.memory_chart.plot([], [], pen=pg.mkPen("#3b82f6", width=2))
+        self._start_marks = pg.ScatterPlotItem(symbol="t1", size=7, brush=pg.mkBrush("#22a559"), pen=None)
+        self._end_marks = pg.ScatterPlotItem(symbol="t", size=7, brush=pg.mkBrush("#e5484d"), pen=None)
+        self.memory_chart.addItem(self._start_marks)
+        self.memory_chart.addItem(self._end_marks)
+
+        self._memory: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
+        self._starts: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
+        self._ends: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
+        self._memory_dirty = False
+        self._stats_dirty = False
+
+        top = QHBoxLayout()
+        top.addWidget(self.scope_box)
+        top.addWidget(self.title, 1)
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.time_chart)
+        charts.addWidget(self.memory_chart)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(charts)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(split)
+
+        self._timer = QTimer(self, interval=CHART_INTERVAL_MS, timeout=self._tick)
+        self._timer.start()
+        if bridge is not None:
+            bridge.memorySample.connect(self.add_memory_sample)
+            bridge.nodeStarted.connect(self.node_started)
+            bridge.nodeCompleted.connect(self.node_completed)
+            bridge.sessionCompleted.connect(self.session_completed)
+        self.reload()
+
+    # scope -------------------------------------------------------------------------------------
+    def show_item(self, row: Any) -> None:
+        """Follow a queue row (e.g. the queue panel's current row): its session and its batch."""
+        if row is None:
+            return
+        self.item_id = row.item_id
+        self.batch_id = row.batch_id
+        self.reload()
+
+    def set_scope(self, scope: str, batch_id: int | None = None, item_id: int | None = None) -> None:
+        self.batch_id, self.item_id = batch_id, item_id
+        self.scope_box.setCurrentIndex(next(i for i, (key, _l) in enumerate(self.SCOPES) if key == scope))
+        self._scope_changed()
+
+    def _scope_changed(self) -> None:
+        self.scope = self.scope_box.currentData()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the figures of the current scope from the store and redraw table and bars."""
+        self._stats_dirty = False
+        if self.scope == "session" and self.item_id is not None:
+            rows = self.stats.by_node_type(item_id=self.item_id)
+            self.title.setText(f"item {self.item_id}")
+        elif self.scope == "batch" and self.batch_id is not None:
+            rows = self.stats.by_node_type(batch_id=self.batch_id)
+            self.title.setText(f"batch {self.batch_id}")
+        else:
+            rows = self.stats.by_node_type() if self.scope == "all" else []
+            self.title.setText("all runs" if self.scope == "all" else "select a queue item")
+        self.model.set_rows(rows)
+        self.table.setColumnHidden(6, not self.model.show_vram)
+        self._draw_bars(rows)
+
+    def _draw_bars(self, rows: list[Any]) -> None:
+        if self._bars is not None:
+            self.time_chart.removeItem(self._bars)
+            self._bars = None
+        ordered = sorted(rows, key=lambda r: r.total_s, reverse=True)
+        axis = self.time_chart.getAxis("bottom")
+        axis.setTicks([[(i, r.node_type) for i, r in enumerate(ordered)]])
+        if ordered:
+            self._bars = pg.BarGraphItem(x=list(range(len(ordered))), height=[r.total_s for r in ordered],
+                                         width=0.6, brush="#3b82f6", pen=None)
+            self.time_chart.addItem(self._bars)
+            self.time_chart.setXRange(-0.6, len(ordered) - 0.4, padding=0)
+
+    # live memory -------------------------------------------------------------------------------
+    def add_memory_sample(self, event: Any) -> None:
+        self._memory.append((event.ts, event.rss / 2**20))
+        self._memory_dirty = True
+
+    def node_started(self, event: Any) -> None:
+        self._starts.append((event.ts, self._memory[-1][1] if self._memory else 0.0))
+        self._memory_dirty = True
+
+    def node_completed(self, event: Any) -> None:
+        if event.peak_rss:
+            point = (event.ts, event.peak_rss / 2**20)
+            self._memory.append(point)
+            self._ends.append(point)
+            self._memory_dirty = True
+
+    def session_completed(self, event: Any) -> None:
+        if self.scope == "all" or (self.scope == "batch" and event.batch_id == self.batch_id) or (
+                self.scope == "session" and event.item_id == self.item_id):
+            self._stats_dirty = True
+
+    def _tick(self) -> None:
+        if self._stats_dirty:
+            self.reload()
+        if self._memory_dirty:
+            self._memory_dirty = False
+            self._draw_memory()
+
+    def _draw_memory(self) -> None:
+        points = sorted(self._memory)
+        self._memory_line.setData([p[0] for p in points], [p[1] for p in points])
+        self._start_marks.setData(pos=list(self._starts))
+        self._end_marks.setData(pos=list(self._ends))
+
+    def memory_points(self) -> int:
+        return len(self._memory)
+
+
+class StatsDock(QDockWidget):
+    """The stats panel in a dock, named so the window can save and restore its place."""
+
+    def __init__(self, stats: Any, bridge: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__("Stats", parent)
+        self.setObjectName("stats_dock")
+        self.panel = StatsPanel(stats, bridge, self)
+        self.setWidget(self.panel)
+

@@ -1,0 +1,118 @@
+"""The stats panel shows the stored per node type figures, sorts them, and charts time and memory."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from nodeeditor.engine.events import MemorySample, NodeCompleted, NodeStarted, SessionCompleted
+from nodeeditor.engine.runner import NodeStat
+from nodeeditor.ui.bridge import EngineBridge
+from nodeeditor.ui.panels.stats_panel import COLUMNS, SORT_ROLE, StatsPanel
+
+from .conftest import adder, grid
+
+KEYS = [key for key, _title in COLUMNS]
+
+
+def _run_by_hand(store, durations: dict[str, tuple[str, float]], cached: bool = False) -> int:
+    """Claim the next session and finish it with these (node type, seconds) per node."""
+    claimed = store.queue.claim_next("test")
+    stats = [NodeStat(node, node, kind, seconds, ram_delta=1000, peak_rss=50_000_000 + int(seconds * 1e6),
+                      cached=cached) for node, (kind, seconds) in durations.items()]
+    store.queue.complete(claimed.item_id, {}, stats=stats, duration_s=sum(s for _t, s in durations.values()))
+    return claimed.item_id
+
+
+def _table(panel) -> list[dict]:
+    proxy = panel.proxy
+    return [{KEYS[c]: proxy.data(proxy.index(r, c), SORT_ROLE) for c in range(len(KEYS))}
+            for r in range(proxy.rowCount())]
+
+
+def _stored(rows) -> list[dict]:
+    return [{key: (getattr(row, key) if getattr(row, key) is not None else -1) for key in KEYS} for row in rows]
+
+
+def _panel(qtbot, store, **kwargs) -> StatsPanel:
+    panel = StatsPanel(store.stats, **kwargs)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    return panel
+
+
+def _fill(store) -> tuple[int, list[int]]:
+    batch = store.queue.enqueue(adder(), grid([1, 2], [1, 2]))
+    items = [_run_by_hand(store, {"a": ("integer", 0.001), "b": ("integer", 0.002), "s": ("add", 0.05 * i)})
+             for i in range(1, 4)]
+    return batch.batch_id, items
+
+
+def test_rows_equal_the_stored_figures_of_the_batch(qtbot, store):
+    batch_id, _items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch_id)
+    stored = store.stats.by_node_type(batch_id=batch_id)
+    assert sorted(_table(panel), key=lambda r: r["node_type"]) == sorted(_stored(stored), key=lambda r: r["node_type"])
+    assert {r["node_type"]: r["calls"] for r in _table(panel)} == {"integer": 6, "add": 3}
+
+
+def test_session_scope_follows_the_selected_queue_row(qtbot, store):
+    _batch_id, items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("session")
+    panel.show_item(store.queue.get(items[1]))
+    assert _table(panel) == _stored(store.stats.by_node_type(item_id=items[1]))
+    assert panel.title.text() == f"item {items[1]}"
+
+
+def test_columns_sort_by_their_numbers(qtbot, store):
+    batch_id, _items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch_id)
+    panel.table.sortByColumn(KEYS.index("calls"), Qt.SortOrder.DescendingOrder)
+    assert [r["node_type"] for r in _table(panel)] == ["integer", "add"]
+    panel.table.sortByColumn(KEYS.index("total_s"), Qt.SortOrder.DescendingOrder)
+    assert [r["node_type"] for r in _table(panel)] == ["add", "integer"]
+
+
+def test_vram_column_shows_only_when_measured(qtbot, store):
+    batch_id, _items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch_id)
+    assert panel.table.isColumnHidden(KEYS.index("vram_peak"))
+
+
+def test_time_bars_have_one_bar_per_node_type(qtbot, store):
+    batch_id, _items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch_id)
+    bars = panel._bars.opts
+    assert list(bars["height"]) == [r.total_s for r in store.stats.by_node_type(batch_id=batch_id)]
+
+
+def test_memory_chart_draws_samples_and_node_markers_from_the_bridge(qtbot, store):
+    bridge = EngineBridge()
+    panel = _panel(qtbot, store, bridge=bridge)
+    bridge.push(MemorySample(ts=100.0, rss=100 * 2**20))
+    bridge.push(NodeStarted(ts=100.5, session_id="s", node_id="a", instance_id="a", node_type="add"))
+    bridge.push(NodeCompleted(ts=101.0, session_id="s", node_id="a", instance_id="a", node_type="add",
+                              duration_s=0.5, peak_rss=120 * 2**20))
+    bridge.flush()
+    panel._tick()
+    xs, ys = panel._memory_line.getData()
+    assert list(xs) == [100.0, 101.0]
+    assert list(ys) == [100.0, 120.0]
+    assert [tuple(p) for p in panel._start_marks.data[["x", "y"]].tolist()] == [(100.5, 100.0)]
+    assert [tuple(p) for p in panel._end_marks.data[["x", "y"]].tolist()] == [(101.0, 120.0)]
+
+
+def test_a_finished_session_of_the_shown_batch_reloads_the_table(qtbot, store):
+    batch_id, _items = _fill(store)
+    bridge = EngineBridge()
+    panel = _panel(qtbot, store, bridge=bridge)
+    panel.set_scope("batch", batch_id=batch_id)
+    item = _run_by_hand(store, {"a": ("integer", 0.001)})
+    bridge.push(SessionCompleted(session_id="x", item_id=item, batch_id=batch_id, status="completed"))
+    bridge.flush()
+    panel._tick()
+    assert {r["node_type"]: r["calls"] for r in _table(panel)} == {"integer": 7, "add": 3}
