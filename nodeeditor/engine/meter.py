@@ -42,6 +42,12 @@ def rss() -> int:
     return psutil.Process().memory_info().rss
 
 
+def vram() -> int | None:
+    """Bytes torch holds on its device now, or None without torch and a device."""
+    cuda = _cuda()
+    return int(cuda.memory_allocated()) if cuda is not None else None
+
+
 class Meter:
     def __init__(self) -> None:
         self._process = psutil.Process()
