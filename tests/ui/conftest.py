@@ -48,3 +48,14 @@ def finish(store, count: int, status: str = "completed") -> list[int]:
             store.queue.fail(claimed.item_id, "ValueError: boom", "Traceback ...")
         ids.append(claimed.item_id)
     return ids
+
+
+@pytest.fixture
+def worker(store):
+    """A real queue worker on the test's store, not started; stopped after the test."""
+    from nodeeditor.engine.worker import Worker
+
+    running = Worker(store, default_registry())
+    yield running
+    running.stop()
+    running.hub.close()

@@ -130,3 +130,25 @@ def test_one_hundred_thousand_signal_emits_do_not_crash(qtbot):
     for _ in range(100_000):
         emitter.fired.emit(event)
     assert count[0] == 100_000
+
+
+def test_a_real_worker_streams_a_batch_to_gui_thread_signals(qtbot, store, worker):
+    from .conftest import adder, grid
+
+    bridge = EngineBridge(worker)
+    threads: set = set()
+    completed: list = []
+    nodes: list = []
+    bridge.sessionCompleted.connect(lambda e: (completed.append(e), threads.add(QThread.currentThread())))
+    bridge.nodeCompleted.connect(nodes.append)
+    store.queue.enqueue(adder(), grid([1, 2, 3], [10, 20]))
+    worker.start()
+    qtbot.waitUntil(lambda: len(completed) == 6, timeout=10_000)
+    assert threads == {QApplication.instance().thread()}
+    assert [e.status for e in completed] == ["completed"] * 6
+    assert sorted(e.item_id for e in completed) == sorted({e.item_id for e in completed})
+    assert {e.node_type for e in nodes} == {"integer", "add"}
+    with qtbot.waitSignal(bridge.queueChanged, timeout=5000) as counts:
+        worker.wake()
+    assert counts.args[0]["completed"] == 6
+    bridge.detach()

@@ -172,3 +172,32 @@ def test_pause_button_pauses_and_resumes_the_worker(qtbot, store):
     panel.pause_button.click()
     assert calls == ["pause", "resume"]
     assert panel.pause_button.text() == "Pause"
+
+
+def test_a_batch_run_by_the_worker_shows_completed_rows_with_their_values(qtbot, store, worker):
+    from nodeeditor.ui.bridge import EngineBridge
+
+    bridge = EngineBridge(worker)
+    panel = _panel(qtbot, store, bridge=bridge, worker=worker)
+    store.queue.enqueue(adder(), grid([1, 2, 3], [10, 20]))
+    worker.start()
+    qtbot.waitUntil(lambda: [_text(panel.model, r, "status") for r in range(panel.model.rowCount())]
+                    == ["completed"] * 6, timeout=10_000)
+    assert [_text(panel.model, r, "values") for r in range(6)] == [
+        f"a.value={a}, b.value={b}" for a in (1, 2, 3) for b in (10, 20)]
+    assert [panel.model.row_at(r).summary["outputs"]["s.value"] for r in range(6)] == [
+        str(a + b) for a in (1, 2, 3) for b in (10, 20)]
+    bridge.detach()
+
+
+def test_pause_holds_the_real_worker_until_resume(qtbot, store, worker):
+    panel = _panel(qtbot, store, worker=worker)
+    panel.pause_button.click()
+    store.queue.enqueue(adder(), grid([1], [1, 2]))
+    worker.start()
+    qtbot.wait(300)
+    assert worker.state == "paused"
+    assert store.queue.counts()["pending"] == 2
+    panel.pause_button.click()
+    worker.wake()
+    qtbot.waitUntil(lambda: store.queue.counts()["completed"] == 2, timeout=10_000)

@@ -116,3 +116,17 @@ def test_a_finished_session_of_the_shown_batch_reloads_the_table(qtbot, store):
     bridge.flush()
     panel._tick()
     assert {r["node_type"]: r["calls"] for r in _table(panel)} == {"integer": 7, "add": 3}
+
+
+def test_after_a_real_run_the_rows_equal_the_stored_figures(qtbot, store, worker):
+    bridge = EngineBridge(worker)
+    panel = _panel(qtbot, store, bridge=bridge)
+    batch = store.queue.enqueue(adder(), grid([1, 2, 3], [10, 20]))
+    panel.set_scope("batch", batch_id=batch.batch_id)
+    worker.start()
+    qtbot.waitUntil(lambda: store.queue.counts(batch.batch_id)["completed"] == 6, timeout=10_000)
+    qtbot.waitUntil(lambda: sum(r["calls"] for r in _table(panel)) == 18, timeout=5000)
+    stored = store.stats.by_node_type(batch_id=batch.batch_id)
+    assert sorted(_table(panel), key=lambda r: r["node_type"]) == sorted(_stored(stored), key=lambda r: r["node_type"])
+    assert {r["node_type"]: r["cache_hits"] for r in _table(panel)}["integer"] > 0
+    bridge.detach()
