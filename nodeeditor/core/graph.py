@@ -71,21 +71,25 @@ class Graph:
         return order
 
     def find_cycle(self, among: Iterable[str]) -> list[str]:
-        """One cycle inside `among` (nodes known to lie on or behind a cycle)."""
+        """One cycle inside `among` (the nodes Kahn's algorithm could not order), first node repeated last.
+
+        Walks links backwards: every such node has a link from another one, while a node behind
+        a cycle may have no link onwards.
+        """
         among = set(among)
-        start = next(iter(sorted(among)))
+        node = min(among)
         seen: dict[str, int] = {}
         path: list[str] = []
-        node = start
         while node not in seen:
             seen[node] = len(path)
             path.append(node)
-            nxt = next((e.destination.node for e in self.outgoing.get(node, ())
-                        if e.destination.node in among), None)
-            if nxt is None:
+            prev = next((e.source.node for e in self.incoming.get(node, ()) if e.source.node in among), None)
+            if prev is None:
                 return path
-            node = nxt
-        return path[seen[node]:] + [node]
+            node = prev
+        cycle = path[seen[node]:] + [node]
+        cycle.reverse()
+        return cycle
 
     def reaches(self, start: str, target: str) -> bool:
         """Whether `target` is downstream of `start` (or is `start`)."""
@@ -207,6 +211,9 @@ def validate_graph(workflow: Workflow, registry: Registry,
     try:
         graph.topological_order()
     except ValueError as exc:
-        cycle = str(exc)
-        issues.append(GraphIssue(cycle.split(" -> ")[0], None, f"cycle: {cycle}"))
+        cycle = str(exc).split(" -> ")
+        closing = next(e for e in graph.outgoing[cycle[-2]] if e.destination.node == cycle[-1])
+        issues.append(GraphIssue(closing.destination.node, closing.destination.field,
+                                 f"link from {closing.source.node}.{closing.source.field} closes a cycle: "
+                                 + " -> ".join(cycle)))
     return issues
