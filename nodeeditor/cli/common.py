@@ -43,3 +43,10 @@ def parse_sets(items: list[str], file: str) -> dict[tuple[str, str], Any]:
 def fail(message: str, code: int) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
+
+
+def store_for(args: argparse.Namespace):
+    """The store named by --db / --home (migrated, interrupted sessions recovered)."""
+    from nodeeditor.store.store import open_store
+
+    return open_store(getattr(args, "db", None), home_of(args))
