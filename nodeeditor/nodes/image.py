@@ -59,7 +59,7 @@ def open_image_file(path: Path, max_pixels: int, field: str = "path") -> Image.I
 class LoadImageInvocation(BaseNode):
     """Loads a PNG, JPEG, WebP or TIFF file, upright according to its EXIF orientation."""
 
-    path: str = InputField(description="Image file to load", input=InputKind.DIRECT,
+    path: str = InputField(description="Image file to load",
                            ui={"widget": "file", "filter": "Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"},
                            min_length=1)
     max_megapixels: float = InputField(DEFAULT_MAX_MEGAPIXELS, gt=0, le=2000, input=InputKind.DIRECT,

@@ -22,10 +22,15 @@ def workflow_chunks(workflow: dict[str, Any], values: dict[str, Any], node_id: s
     """The text chunks save_image writes."""
     return {
         WORKFLOW_KEY: json.dumps(workflow, separators=(",", ":"), ensure_ascii=False),
-        VALUES_KEY: json.dumps(values, separators=(",", ":"), ensure_ascii=False, default=str),
+        VALUES_KEY: json.dumps(values, separators=(",", ":"), ensure_ascii=False, default=_jsonable),
         NODE_KEY: node_id,
         "Software": "nodeeditor",
     }
+
+
+def _jsonable(value: Any) -> Any:
+    """Field values may be references (ImageField, ...): store them as their JSON form."""
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else str(value)
 
 
 def _json_chunk(text: dict[str, Any], key: str) -> Any:

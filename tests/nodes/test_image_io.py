@@ -111,6 +111,15 @@ def test_saved_png_restores_the_exact_workflow_and_values(h):
     assert h.artifacts.png_metadata(saved.image_name)["nodeeditor_node"] == "save"
 
 
+def test_saved_png_stores_reference_values_as_json(h):
+    ref = h.put(solid((1, 1, 1)))
+    context = h.context(node_id="save", field_values={"img.value": ref, "seed.value": 4})
+    node = h.registry.get("save_image").cls(image=ref)
+    out = node.invoke(context)
+    _, values = read_png_workflow(h.artifacts.path_of(out.image.image_name))
+    assert values == {"img.value": {"image_name": ref.image_name}, "seed.value": 4}
+
+
 def test_saved_png_keeps_the_pixels(h):
     source = random_rgb((9, 7))
     out = h.run("save_image", image=h.put(source))
