@@ -174,3 +174,19 @@ def test_graph_with_an_outside_image_name_fails_naming_node_and_field(h):
     assert result.status == "failed"
     assert result.error.node_id == "inv"
     assert "field 'image'" in result.error.message and "../x.png" in result.error.message
+
+
+def test_load_image_brings_other_modes_to_rgb_or_grey(h, tmp_path):
+    grey16 = Image.fromarray(np.full((4, 4), 65535, dtype=np.uint16))
+    grey16.save(tmp_path / "deep.png")
+    palette = Image.new("P", (4, 4), 1)
+    palette.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    palette.save(tmp_path / "palette.png", transparency=0)
+    Image.new("CMYK", (4, 4), (0, 255, 255, 0)).save(tmp_path / "print.jpg", quality=95)
+    Image.new("1", (4, 4), 1).save(tmp_path / "bits.tif")
+    loaded = {name: h.image(h.run("load_image", path=str(tmp_path / name)).image)
+              for name in ("deep.png", "palette.png", "print.jpg", "bits.tif")}
+    assert loaded["deep.png"].mode == "L" and loaded["deep.png"].getpixel((0, 0)) == 255
+    assert loaded["palette.png"].mode == "RGBA" and loaded["palette.png"].getpixel((0, 0)) == (255, 0, 0, 255)
+    assert loaded["print.jpg"].mode == "RGB" and loaded["print.jpg"].getpixel((0, 0))[0] > 240
+    assert loaded["bits.tif"].mode == "L" and loaded["bits.tif"].getpixel((0, 0)) == 255
