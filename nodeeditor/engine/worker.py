@@ -108,7 +108,6 @@ class Worker:
             for thread in (self._thread, self._watcher):
                 if thread is not None and thread is not threading.current_thread():
                     thread.join()
-            self.hub.flush()
         self._state = "stopped"
 
     def run_until_empty(self) -> dict[str, int]:
@@ -123,7 +122,6 @@ class Worker:
             if self._watcher is not None:
                 self._watcher.join()
             self._state = "stopped"
-            self.hub.flush()
 
     # -- the loop -------------------------------------------------------------------------------
 

@@ -1,0 +1,97 @@
+"""Opening the store: pragmas on every connection, migrations that keep rows, artifact rows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from sqlalchemy import text
+
+from nodeeditor.paths import database_url
+from nodeeditor.store import migrate
+from nodeeditor.store.artifacts import ArtifactError
+from nodeeditor.store.db import make_engine
+from nodeeditor.store.queue import COMPLETED, PENDING
+from nodeeditor.store.store import open_store
+
+from .conftest import seeds
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def test_every_connection_gets_wal_foreign_keys_and_a_busy_timeout(store):
+    for _ in range(2):
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_opening_an_older_database_upgrades_it_and_keeps_its_rows(isolated_home, workflow):
+    engine = make_engine(database_url(isolated_home))
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO batches (id, name, workflow, data, count, priority, created, next_index, stop_index,"
+            " end_index, open) VALUES (1, 'old', :wf, :data, 3, 0, 1.0, 1, 3, 3, 1)"),
+            {"wf": workflow.model_dump_json(), "data": seeds(3).model_dump_json()})
+        conn.execute(text("INSERT INTO queue_items (batch_id, idx, status, priority, cancel_requested, created,"
+                          " finished) VALUES (1, 0, 'completed', 0, 0, 1.0, 2.0)"))
+        conn.execute(text("INSERT INTO artifacts (name, kind, size, dims, gallery, created)"
+                          " VALUES ('img_old.png', 'image', 10, '[1, 1]', 0, 1.0)"))
+    engine.dispose()
+    assert migrate.current_revision(make_engine(database_url(isolated_home))) == "0001"
+    store = open_store(home=isolated_home)
+    try:
+        assert migrate.current_revision(store.engine) == migrate.head_revision() != "0001"
+        assert store.queue.counts() == {PENDING: 2, "in_progress": 0, COMPLETED: 1, "failed": 0, "canceled": 0}
+        assert [a.name for a in store.artifact_index.list()] == ["img_old.png"]
+        assert store.stats.by_node_type() == []
+    finally:
+        store.close()
+
+
+def test_saving_artifacts_writes_their_rows(store):
+    image = store.artifacts.save_image(Image.new("RGB", (4, 3)), session_id="s1", node_id="n", gallery=True)
+    tensor = store.artifacts.save_tensor(np.zeros((1, 4, 8, 8), dtype=np.float32), kind="latents", session_id="s1")
+    rows = {r.name: r for r in store.artifact_index.list(session_id="s1")}
+    assert (rows[image].kind, rows[image].dims, rows[image].gallery) == ("image", [4, 3], True)
+    assert (rows[tensor].kind, rows[tensor].dims) == ("latents", [1, 4, 8, 8])
+    assert rows[image].size == store.artifacts.path_of(image).stat().st_size
+
+
+@pytest.mark.parametrize("name", ["../escape.png", "/etc/passwd", "a/../../b.npy", "..", ""])
+def test_an_artifact_name_pointing_outside_the_folder_is_refused(store, name):
+    with pytest.raises(ArtifactError):
+        store.artifacts.load_image(name)
+
+
+CLAIMER = """
+import sys, time
+sys.path.insert(0, {tests!r})
+import worker_nodes
+from pathlib import Path
+from nodeeditor.store.store import open_store
+store = open_store(home=Path({home!r}))
+while time.time() < {start}:
+    time.sleep(0.005)
+while (claimed := store.queue.claim_next(sys.argv[1])) is not None:
+    print(claimed.batch_id, claimed.index, flush=True)
+"""
+
+
+def test_two_processes_claiming_at_once_never_share_a_session(store, workflow, isolated_home):
+    store.queue.enqueue(workflow, seeds(400))
+    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home), start=time.time() + 1.5)
+    procs = [subprocess.Popen([sys.executable, "-c", script, f"p{i}"], stdout=subprocess.PIPE, text=True)
+             for i in range(2)]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    claimed = [tuple(map(int, line.split())) for out in outputs for line in out.splitlines()]
+    assert sorted(claimed) == [(1, i) for i in range(400)]
+    assert all(out.strip() for out in outputs), "both processes should have claimed some sessions"
