@@ -58,7 +58,7 @@ def rgb_to_latents(rgb: np.ndarray) -> np.ndarray:
 
 
 def preview_image(latents: np.ndarray) -> Image.Image:
-    return Image.fromarray(np.rint(latents_to_rgb(latents[:LATENT_CHANNELS]) * 255).astype(np.uint8))
+    return Image.fromarray(np.rint(latents_to_rgb(latents) * 255).astype(np.uint8))
 
 
 class LatentsOutput(BaseOutput):
@@ -72,7 +72,7 @@ def latents_output(context: InvocationContext, latents: np.ndarray, seed: int | 
     latents = np.ascontiguousarray(latents, dtype=np.float32)
     name = context.artifacts.save_tensor(latents, kind="latents", session_id=context.session_id,
                                          node_id=context.node_id)
-    if latents.ndim == 3 and latents.shape[0] >= 3:
+    if latents.ndim == 3 and latents.shape[0] == LATENT_CHANNELS:
         save_preview(context, preview_image(latents))
     return LatentsOutput(latents=LatentsField(latents_name=name, seed=seed),
                          width=latents.shape[-1] * LATENT_SCALE, height=latents.shape[-2] * LATENT_SCALE)

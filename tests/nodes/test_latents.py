@@ -172,3 +172,8 @@ def test_noise_to_image_graph_runs_through_the_runner(h):
     assert (out["width"], out["height"]) == (16, 16)
     cells = latents_to_rgb(h.latents(result.outputs["noise"][()]["latents"]))
     assert np.array_equal(h.pixels(out["image"])[::8, ::8], np.rint(cells * 255).astype(np.uint8))
+
+
+def test_latents_of_other_channel_counts_are_stored_without_a_preview(h):
+    out = h.run("multiply_latents", latents=h.put_latents(np.ones((3, 2, 2))), factor=2)
+    assert np.allclose(h.latents(out.latents), 2.0) and h.previews() == []
