@@ -125,6 +125,8 @@ def loads_workflow(text: str, *, file: str | None = None) -> Workflow:
     except json.JSONDecodeError as exc:
         raise WorkflowError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                             file=file) from None
+    except RecursionError:
+        raise WorkflowError("not a workflow: nested too deeply", file=file) from None
     return parse_workflow(data, file=file)
 
 
