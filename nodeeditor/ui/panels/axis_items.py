@@ -109,7 +109,7 @@ def checked(spec: InputSpec | None, value: Any) -> Any:
 def parse_lines(spec: InputSpec | None, text: str, *, source: str = "line") -> Items:
     """One item per non-blank line; the first bad line gives the error ("line 3: ...")."""
     values: list[Any] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         line = line.strip()
         if not line:
             continue
@@ -126,7 +126,7 @@ def format_item(spec: InputSpec | None, value: Any) -> str:
     """The line that parse_lines reads back as `value`."""
     kind = kind_of(spec)
     if kind == Kind.STRING and isinstance(value, str):
-        plain = value == value.strip() and "\n" not in value and value[:1] not in ('"', "[") and value
+        plain = value == value.strip() and value.splitlines() == [value] and value[:1] not in ('"', "[")
         return value if plain else json.dumps(value, ensure_ascii=False)
     if kind in _REFERENCES and isinstance(value, dict) and set(value) == {_REFERENCES[kind]}:
         return str(value[_REFERENCES[kind]])
