@@ -1,4 +1,4 @@
-"""Short-hand for building workflows in tests: nodes as a dict, links as "a.out -> b.in" strings."""
+"""Test short-hands: workflows from a dict of nodes and "a.out -> b.in" links; one node run alone."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def build(nodes: dict[str, str | tuple[str, dict[str, Any]]], links: list[str] =
         (sn, sf), (dn, df) = src.split("."), dst.split(".")
         edges.append({"source": {"node": sn, "field": sf}, "destination": {"node": dn, "field": df}})
     return parse_workflow({"version": 1, "nodes": node_list, "edges": edges, **extra})
+
+
+def invoke(type_name: str, **inputs: Any) -> Any:
+    """Run one built-in node by type name, outside any graph; returns its output model."""
+    from nodeeditor.core.registry import default_registry
+
+    spec = default_registry().get(type_name)
+    return spec.cls.model_validate(inputs).invoke(None)
