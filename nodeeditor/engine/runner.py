@@ -63,7 +63,9 @@ def summarize(value: Any, limit: int = 80) -> str:
     if hasattr(value, "model_dump"):
         text = ", ".join(f"{k}={v}" for k, v in value.model_dump().items())
     elif isinstance(value, list):
-        text = f"[{len(value)} items]" if len(value) > 8 else repr(value)
+        text = repr(value)
+        if len(text) > limit:
+            text = f"[{len(value)} items]"
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
