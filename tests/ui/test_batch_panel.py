@@ -288,3 +288,14 @@ def test_a_batch_without_editor_settings_opens_as_lists_or_choices(qtbot, panel)
     assert panel.axis("b", "kind").editor.kind == ai.CHOICES
     assert panel.batch() == batch
     assert any("differ in length" in issue for issue in panel.issues())
+
+
+def test_a_large_batch_is_checked_once_typing_pauses(qtbot, panel):
+    from nodeeditor.ui.panels.batch_panel import IMMEDIATE_CHECK_ITEMS
+
+    seeds = panel.add_axis("n", "seed")
+    seeds.editor.count.setValue(IMMEDIATE_CHECK_ITEMS + 1)
+    assert panel.count() == IMMEDIATE_CHECK_ITEMS + 1
+    assert not panel.enqueue_button.isEnabled()
+    qtbot.waitUntil(panel.enqueue_button.isEnabled, timeout=3000)
+    assert panel.issues() == []

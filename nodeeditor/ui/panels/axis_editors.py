@@ -69,6 +69,7 @@ class ListEditor(AxisEditor):
 
     def __init__(self, spec: InputSpec | None, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
+        self._parsed: dict[str, Any] = {}
         self.text = QPlainTextEdit()
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlaceholderText("one value per line")
@@ -79,7 +80,9 @@ class ListEditor(AxisEditor):
         self.items = self.compute()
 
     def compute(self) -> Items:
-        items = ai.parse_lines(self.spec, self.text.toPlainText())
+        if len(self._parsed) > ai.MAX_AXIS_ITEMS:
+            self._parsed.clear()
+        items = ai.parse_lines(self.spec, self.text.toPlainText(), cache=self._parsed)
         if not items.values and items.error is None:
             items.error = "type the items, one per line"
         return items
@@ -144,6 +147,7 @@ class SeedsEditor(AxisEditor):
         self.count = QSpinBox()
         self.count.setRange(1, ai.MAX_AXIS_ITEMS)
         self.count.setValue(4)
+        self.count.setKeyboardTracking(False)
         self.base = QSpinBox()
         self.base.setRange(0, INT_LIMIT)
         self.base.setValue(random.randrange(INT_LIMIT))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from nodeeditor.core.node import InputSpec, validation_message
@@ -106,19 +106,28 @@ def checked(spec: InputSpec | None, value: Any) -> Any:
         raise ValueError(validation_message(exc)) from None
 
 
-def parse_lines(spec: InputSpec | None, text: str, *, source: str = "line") -> Items:
-    """One item per non-blank line; the first bad line gives the error ("line 3: ...")."""
+def parse_lines(spec: InputSpec | None, text: str, *, source: str = "line",
+                cache: dict[str, Any] | None = None) -> Items:
+    """One item per non-blank line; the first bad line gives the error ("line 3: ...").
+
+    `cache` (line -> value, for one field) lets an editor re-read only the lines that changed.
+    """
     values: list[Any] = []
+    cache = {} if cache is None else cache
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         line = line.strip()
         if not line:
             continue
         if len(values) >= MAX_AXIS_ITEMS:
             return Items(values, f"more than {MAX_AXIS_ITEMS:,} items")
+        if line in cache:
+            values.append(cache[line])
+            continue
         try:
-            values.append(checked(spec, _decode(spec, line)))
+            cache[line] = checked(spec, _decode(spec, line))
         except ValueError as exc:
             return Items(values, f"{source} {number}: {line!r} is not valid: {exc}")
+        values.append(cache[line])
     return Items(values)
 
 
@@ -183,8 +192,7 @@ def seeds(spec: InputSpec | None, count: int, base: int) -> Items:
     low, high = seed_bounds(spec)
     if high < low:
         return Items(error=f"the field accepts no seed between {low} and {high}")
-    draw = random.Random(base).randint
-    return Items([draw(low, high) for _ in range(count)])
+    return Items(np.random.default_rng(base).integers(low, high, size=count, endpoint=True).tolist())
 
 
 def file_lines(spec: InputSpec | None, path: str) -> Items:

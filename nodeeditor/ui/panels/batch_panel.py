@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QMenu,
                                QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
@@ -27,6 +27,10 @@ from .batch_axis import ERROR_STYLE, AxisWidget, GroupBox
 
 MAX_RUNS = 1_000_000
 PRIORITY_RANGE = (-1000, 1000)
+IMMEDIATE_CHECK_ITEMS = 20_000
+"""Up to this many items in all, every edit re-validates the batch at once (a few ms)."""
+CHECK_DELAY_MS = 150
+"""Above it, validation waits until edits pause this long (1,000,000 items take ~0.5 s)."""
 
 
 class BatchPanel(QWidget):
@@ -42,6 +46,8 @@ class BatchPanel(QWidget):
         self.groups: list[GroupBox] = []
         self._loading = False
         self._issues: list[str] = []
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self._validate)
 
         self.add_button = QToolButton(text="Add axis")
         self.add_button.setToolTip("Vary one input of a node across the batch")
@@ -294,6 +300,8 @@ class BatchPanel(QWidget):
 
     def issues(self) -> list[str]:
         """Why the batch cannot be queued now; empty when Enqueue is enabled."""
+        if self._check_timer.isActive():
+            self._validate()
         return list(self._issues)
 
     def _collect_issues(self, batch: Batch) -> list[str]:
@@ -311,6 +319,7 @@ class BatchPanel(QWidget):
         return issues
 
     def _update(self) -> None:
+        """Recount at once; validate at once too unless the items are many (then just after typing stops)."""
         if self._loading:
             return
         batch = self.batch()
@@ -318,21 +327,32 @@ class BatchPanel(QWidget):
             group.update_heading(number)
             for axis in group.axes:
                 axis.fill_move_menu(len(self.groups), number - 1)
-        self._issues = self._collect_issues(batch)
         sizes = batch.group_sizes()
         count = batch.count()
         factors = " × ".join(f"{n:,}" for n in sizes)
         runs = f"{batch.runs:,} run{'s' if batch.runs != 1 else ''}"
         detail = f" = {factors} × {runs}" if sizes else f" ({runs})"
         self.count_label.setText(f"{count:,} session{'s' if count != 1 else ''}{detail}")
-        self.issues_label.setText("\n".join(self._issues))
-        self.issues_label.setVisible(bool(self._issues))
-        self.enqueue_button.setEnabled(not self._issues and count > 0)
-        self.enqueue_button.setToolTip(self._issues[0] if self._issues else f"Queue {count:,} sessions")
+        if sum(len(axis.items) for axis in batch.axes()) <= IMMEDIATE_CHECK_ITEMS:
+            self._validate(batch)
+        else:
+            self.enqueue_button.setEnabled(False)
+            self.enqueue_button.setToolTip("Checking the items…")
+            self._check_timer.start()
         self.changed.emit()
 
+    def _validate(self, batch: Batch | None = None) -> None:
+        self._check_timer.stop()
+        batch = batch or self.batch()
+        self._issues = self._collect_issues(batch)
+        self.issues_label.setText("\n".join(self._issues))
+        self.issues_label.setVisible(bool(self._issues))
+        count = batch.count()
+        self.enqueue_button.setEnabled(not self._issues and count > 0)
+        self.enqueue_button.setToolTip(self._issues[0] if self._issues else f"Queue {count:,} sessions")
+
     def enqueue(self) -> None:
-        if self._issues or not self.enqueue_button.isEnabled():
+        if self.issues() or not self.enqueue_button.isEnabled():
             return
         self.enqueueRequested.emit(self.batch(), self.priority.value(), self.front.isChecked())
 
