@@ -1,0 +1,38 @@
+"""`nodeeditor` with no subcommand: the Qt application on a qasync event loop, and the main window."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from nodeeditor.core.registry import default_registry
+from nodeeditor.paths import data_dir, user_nodes_dir
+
+from .main_window import MainWindow
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("nodeeditor")
+    app.setOrganizationName("nodeeditor")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    home = data_dir(getattr(args, "home", None))
+    registry = default_registry(user_nodes_dir(home))
+    window = MainWindow(home, registry)
+    window.show()
+    opened = getattr(args, "open", None)
+    if not (opened and window.open_path(Path(opened))):
+        window.offer_recovery()
+    for error in registry.load_errors:
+        window.statusBar().showMessage(f"plug-in skipped: {error}", 10000)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0

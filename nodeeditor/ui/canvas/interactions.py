@@ -1,0 +1,149 @@
+"""Mouse gestures on the canvas, one class each; the scene hands them its events while they run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtGui import QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsSceneMouseEvent, QToolTip
+
+from nodeeditor.core.workflow import Edge, Endpoint
+
+from .. import theme
+from .link_item import LinkItem, bezier
+from .node_item import NodeItem, Row
+
+if TYPE_CHECKING:
+    from .scene import CanvasScene
+
+
+class Interaction:
+    """A gesture in progress: it gets move and release, and removes its own temporary items."""
+
+    def __init__(self, scene: "CanvasScene") -> None:
+        self.scene = scene
+
+    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+        pass
+
+    def release(self, event: QGraphicsSceneMouseEvent) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
+
+
+class NewLinkInteraction(Interaction):
+    """Drag from a socket: compatible sockets light up, incompatible ones dim, the drop connects.
+
+    Starting on a connected single input picks that link up, so it can be moved or dropped away.
+    """
+
+    def __init__(self, scene: "CanvasScene", item: NodeItem, row: Row, pos: QPointF) -> None:
+        super().__init__(scene)
+        self.detached: Edge | None = None
+        if not row.output:
+            existing = scene.document.edges_into(item.node_id, row.field)
+            if existing and not (row.spec and row.spec.multi):
+                self.detached = existing[-1]
+                src = existing[-1].source
+                item, row = scene.node_items[src.node], scene.node_items[src.node].row(src.field, True)
+                scene.link_items[self.detached].setVisible(False)
+        self.item, self.row = item, row
+        self.anchor = item.socket_pos(row.field, row.output)
+        self.path = QGraphicsPathItem()
+        self.path.setPen(QPen(theme.kind_color(row.type.kind), theme.LINK_WIDTH, Qt.PenStyle.DashLine))
+        self.path.setZValue(10)
+        scene.addItem(self.path)
+        self.checker = scene.link_checker(item.node_id, row)
+        scene.highlight_targets(self.checker)
+        self.move_to(pos)
+
+    def _edge_to(self, target: NodeItem, row: Row) -> Edge:
+        if self.row.output:
+            return Edge(source=Endpoint(node=self.item.node_id, field=self.row.field),
+                        destination=Endpoint(node=target.node_id, field=row.field))
+        return Edge(source=Endpoint(node=target.node_id, field=row.field),
+                    destination=Endpoint(node=self.item.node_id, field=self.row.field))
+
+    def move_to(self, pos: QPointF) -> None:
+        self.path.setPath(bezier(self.anchor, pos) if self.row.output else bezier(pos, self.anchor))
+        hit = self.scene.socket_at(pos)
+        if hit is None or hit[0] is self.item:
+            self.scene.show_status("")
+            return
+        reason = self.checker(hit[0].node_id, hit[1])
+        self.scene.show_status(reason or f"Connect to {hit[0].title()}: {hit[1].title}")
+        if reason:
+            view = self.scene.views()[0] if self.scene.views() else None
+            if view is not None:
+                QToolTip.showText(view.mapToGlobal(view.mapFromScene(pos)), reason, view)
+
+    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.move_to(event.scenePos())
+
+    def release(self, event: QGraphicsSceneMouseEvent) -> None:
+        pos = event.scenePos()
+        self.cancel()
+        hit = self.scene.socket_at(pos)
+        if hit is None:
+            if self.scene.itemAt(pos, self.scene.view_transform()) is None:
+                self.scene.request_palette_for_link(pos, self.item.node_id, self.row, self.detached)
+            elif self.detached is not None:
+                self.scene.disconnect([self.detached])
+            return
+        target, row = hit
+        if target is self.item and row is self.row:
+            return
+        edge = self._edge_to(target, row)
+        if edge == self.detached:
+            return
+        self.scene.connect_edge(edge, detached=self.detached)
+
+    def cancel(self) -> None:
+        self.scene.removeItem(self.path)
+        self.scene.highlight_targets(None)
+        self.scene.show_status("")
+        if self.detached is not None and self.detached in self.scene.link_items:
+            self.scene.link_items[self.detached].setVisible(True)
+
+
+class CutLinksInteraction(Interaction):
+    """Ctrl + right-drag draws a line; every link it crosses is removed in one step."""
+
+    def __init__(self, scene: "CanvasScene", pos: QPointF) -> None:
+        super().__init__(scene)
+        self.start = pos
+        self.line = QGraphicsLineItem(QLineF(pos, pos))
+        self.line.setPen(QPen(theme.CUT_LINE, 0, Qt.PenStyle.DashLine))
+        self.line.setZValue(10)
+        scene.addItem(self.line)
+
+    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.line.setLine(QLineF(self.start, event.scenePos()))
+
+    def release(self, event: QGraphicsSceneMouseEvent) -> None:
+        cut = QPainterPath(self.start)
+        cut.lineTo(event.scenePos())
+        self.cancel()
+        crossed = [item.edge for item in self.scene.items(cut)
+                   if isinstance(item, LinkItem) and item.path().intersects(cut)]
+        if crossed:
+            self.scene.disconnect(crossed, "Cut links")
+
+    def cancel(self) -> None:
+        if self.line.scene() is not None:
+            self.scene.removeItem(self.line)
+
+
+class MoveInteraction(Interaction):
+    """Left-drag of nodes and frames: Qt moves the items; the release records one MoveCommand."""
+
+    def __init__(self, scene: "CanvasScene", items: list[QGraphicsItem]) -> None:
+        super().__init__(scene)
+        self.items = items
+        self.start = {id(item): item.pos() for item in items}
+
+    def release(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.scene.commit_moves(self.items, self.start)

@@ -1,0 +1,330 @@
+"""One QGraphicsItem per node: header, rows, painted sockets and values, badges. No child items.
+
+Below theme.LOD_DETAIL zoom a node paints as a plain box: that is what keeps fit-all fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsSceneHoverEvent, QStyle,
+                               QStyleOptionGraphicsItem, QWidget)
+
+from nodeeditor.core.node import InputKind, InputSpec, NodeSpec
+from nodeeditor.core.types import Cardinality, Kind, SocketType
+from nodeeditor.core.workflow import NodeData
+
+from .. import theme
+from .editors import color_of, display_value, editor_kind
+
+if TYPE_CHECKING:
+    from .link_item import LinkItem
+
+
+@dataclass
+class Row:
+    """One socket row: an output (right edge) or an input (left edge, maybe with a value)."""
+
+    field: str
+    title: str
+    output: bool
+    type: SocketType
+    spec: InputSpec | None = None
+    editor: str | None = None
+    has_socket: bool = True
+    y: float = 0.0
+
+
+def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_out: set[str]) -> list[Row]:
+    """Outputs first, then inputs; a missing type gets rows for what the file mentions."""
+    if spec is None:
+        any_type = SocketType(Kind.ANY)
+        rows = [Row(f, f, True, any_type) for f in sorted(linked_out)]
+        rows += [Row(f, f, False, any_type) for f in sorted(set(node.inputs) | linked_in)]
+    else:
+        rows = [Row(o.name, o.title, True, o.type) for o in spec.outputs.values()]
+        rows += [Row(i.name, i.title, False, i.type, i, editor_kind(i),
+                     i.input_kind is not InputKind.DIRECT) for i in spec.inputs.values()]
+    for index, row in enumerate(rows):
+        row.y = theme.HEADER_H + theme.PAD / 2 + index * theme.ROW_H + theme.ROW_H / 2
+    return rows
+
+
+class NodeItem(QGraphicsItem):
+    """Draws a node; the scene and interactions ask it where its sockets and value fields are."""
+
+    def __init__(self, node: NodeData, spec: NodeSpec | None, linked_in: set[str] = frozenset(),
+                 linked_out: set[str] = frozenset()) -> None:
+        super().__init__()
+        self.node_id = node.id
+        self.spec = spec
+        self.node = node
+        self.rows = rows_for(spec, node, set(linked_in), set(linked_out))
+        self._by_key = {(r.field, r.output): r for r in self.rows}
+        self.connected: set[str] = set(linked_in)
+        self.links: list[LinkItem] = []
+        self.issues: dict[str | None, list[str]] = {}
+        self.badge: tuple[str, str, float | None] | None = None
+        self.thumbnail: QImage | None = None
+        self.highlight: dict[tuple[str, bool], bool] | None = None
+        """While a link is dragged: (field, output) -> compatible; None otherwise."""
+        self._height = 0.0
+        self._layout()
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setPos(*node.position)
+
+    # -- geometry ---------------------------------------------------------------------------
+    def _layout(self) -> None:
+        self._height = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
+        if self.thumbnail is not None:
+            self._height += theme.THUMB_H + theme.PAD
+        m = theme.SOCKET_R + 3
+        self._bounds = QRectF(-m, -20, theme.NODE_WIDTH + 2 * m, self._height + 20 + m)  # badge above
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def body_rect(self) -> QRectF:
+        return QRectF(0, 0, theme.NODE_WIDTH, self._height)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.body_rect().adjusted(-theme.SOCKET_R, 0, theme.SOCKET_R, 0))
+        return path
+
+    def row(self, field: str, output: bool) -> Row | None:
+        return self._by_key.get((field, output))
+
+    def socket_pos(self, field: str, output: bool) -> QPointF:
+        """Scene position of a socket (the row's middle when the row is unknown)."""
+        row = self._by_key.get((field, output))
+        y = row.y if row else theme.HEADER_H / 2
+        return self.pos() + QPointF(theme.NODE_WIDTH if output else 0.0, y)  # nodes are never transformed
+
+    def socket_at(self, scene_pos: QPointF, radius: float = 10.0) -> Row | None:
+        local = self.mapFromScene(scene_pos)
+        for row in self.rows:
+            if not row.has_socket:
+                continue
+            x = theme.NODE_WIDTH if row.output else 0.0
+            if abs(local.x() - x) <= radius and abs(local.y() - row.y) <= theme.ROW_H / 2:
+                return row
+        return None
+
+    def value_rect(self, row: Row) -> QRectF:
+        left = theme.NODE_WIDTH * 0.42
+        return QRectF(left, row.y - theme.ROW_H / 2 + 3, theme.NODE_WIDTH - left - theme.PAD - 4,
+                      theme.ROW_H - 6)
+
+    def editable_row_at(self, scene_pos: QPointF) -> Row | None:
+        """The input whose painted value is under `scene_pos`, when it can be typed now."""
+        local = self.mapFromScene(scene_pos)
+        for row in self.rows:
+            if row.output or row.editor is None or row.field in self.connected:
+                continue
+            if self.value_rect(row).adjusted(-2, -2, 2, 2).contains(local):
+                return row
+        return None
+
+    def title(self) -> str:
+        if self.node.label:
+            return self.node.label
+        return self.spec.title if self.spec else f"Missing: {self.node.type}"
+
+    # -- state the scene and later features set --------------------------------------------
+    def refresh(self, node: NodeData | None = None) -> None:
+        """Repaint after the node's values, label or bypass changed."""
+        if node is not None:
+            self.node = node
+        self.update()
+
+    def set_connected(self, connected: set[str]) -> None:
+        if connected != self.connected:
+            self.connected = connected
+            self.update()
+
+    def set_issues(self, issues: dict[str | None, list[str]]) -> None:
+        if issues != self.issues:
+            self.issues = issues
+            self.setToolTip("\n".join(m for ms in issues.values() for m in ms))
+            self.update()
+
+    def set_badge(self, state: str | None, text: str = "", progress: float | None = None) -> None:
+        """Paint a run badge: state is queued/running/done/failed/cached, or None to clear."""
+        self.badge = None if state is None else (state, text, progress)
+        self.update()
+
+    def set_thumbnail(self, image: QImage | None) -> None:
+        """Paint an image preview under the rows (None removes it)."""
+        self.prepareGeometryChange()
+        self.thumbnail = None if image is None or image.isNull() else image.scaled(
+            int(theme.NODE_WIDTH - 2 * theme.PAD), theme.THUMB_H,
+            Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self._layout()
+        self.update()
+        for link in self.links:
+            link.update_path()
+
+    def set_highlight(self, highlight: dict[tuple[str, bool], bool] | None) -> None:
+        self.highlight = highlight
+        self.update()
+
+    # -- events -----------------------------------------------------------------------------
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change is QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for link in self.links:
+                link.update_path()
+        return super().itemChange(change, value)
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self.setToolTip(self._tooltip_at(event.scenePos()))
+        super().hoverMoveEvent(event)
+
+    def _tooltip_at(self, scene_pos: QPointF) -> str:
+        local = self.mapFromScene(scene_pos)
+        problems = [m for ms in self.issues.values() for m in ms]
+        for row in self.rows:
+            if abs(local.y() - row.y) <= theme.ROW_H / 2:
+                lines = [f"{row.title}: {row.type}"]
+                if row.spec is not None and row.spec.description:
+                    lines.append(row.spec.description)
+                lines += self.issues.get(row.field, []) if not row.output else []
+                return "\n".join(lines)
+        if self.spec is None:
+            return f"Node type {self.node.type!r} is not installed; its inputs and links are kept."
+        head = f"{self.spec.title} ({self.spec.type})"
+        return "\n".join([head, self.spec.description, *problems]).strip()
+
+    # -- painting ---------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        body = self.body_rect()
+        header_color = theme.category_color(self.spec.category) if self.spec else theme.NODE_MISSING
+        if lod < theme.LOD_DETAIL:
+            painter.fillRect(body, theme.NODE_BODY)
+            painter.fillRect(QRectF(0, 0, body.width(), theme.HEADER_H), header_color)
+            if selected or self.issues or self.spec is None:
+                color = theme.NODE_SELECTED if selected else theme.NODE_ERROR
+                painter.setPen(QPen(color, 6))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(body)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.node.bypassed:
+            painter.setOpacity(0.55)
+        path = QPainterPath()
+        path.addRoundedRect(body, theme.CORNER, theme.CORNER)
+        painter.fillPath(path, theme.NODE_BODY)
+        painter.save()
+        painter.setClipRect(QRectF(0, 0, body.width(), theme.HEADER_H))
+        painter.fillPath(path, header_color)
+        painter.restore()
+        painter.setFont(theme.font(9.5, True))
+        painter.setPen(theme.TEXT)
+        title = self.title() + ("  (bypassed)" if self.node.bypassed else "")
+        title_rect = QRectF(theme.PAD + 2, 0, body.width() - 2 * theme.PAD - 4, theme.HEADER_H)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight,
+                                                          int(title_rect.width())))
+        painter.setFont(theme.font(8.5))
+        for row in self.rows:
+            self._paint_row(painter, row)
+        if self.thumbnail is not None:
+            top = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
+            x = (body.width() - self.thumbnail.width()) / 2
+            painter.drawImage(QPointF(x, top), self.thumbnail)
+        painter.setOpacity(1.0)
+        if selected or self.issues or self.spec is None:
+            color = theme.NODE_SELECTED if selected else theme.NODE_ERROR
+            pen = QPen(color, 2)
+            if self.spec is None and not selected:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(body.adjusted(-1, -1, 1, 1), theme.CORNER, theme.CORNER)
+        if self.badge is not None:
+            self._paint_badge(painter, *self.badge)
+
+    def _paint_row(self, painter: QPainter, row: Row) -> None:
+        w = theme.NODE_WIDTH
+        text_rect = QRectF(theme.PAD + 6, row.y - theme.ROW_H / 2, w - 2 * theme.PAD - 12, theme.ROW_H)
+        faded = False
+        if self.highlight is not None and row.has_socket:
+            faded = not self.highlight.get((row.field, row.output), False)
+        painter.setOpacity(0.3 if faded else (0.55 if self.node.bypassed else 1.0))
+        has_issue = not row.output and row.field in self.issues
+        painter.setPen(theme.NODE_ERROR if has_issue else theme.TEXT)
+        if row.output:
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, row.title)
+        else:
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.title)
+            if row.editor is not None and row.field not in self.connected:
+                self._paint_value(painter, row)
+        if row.has_socket:
+            self._paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,
+                               self.highlight is not None and not faded)
+
+    def _paint_value(self, painter: QPainter, row: Row) -> None:
+        rect = self.value_rect(row)
+        value = self.node.inputs.get(row.field, row.spec.default if row.spec else None)
+        painter.setBrush(theme.FIELD_BG)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(rect, 3, 3)
+        if row.editor == "bool":
+            box = QRectF(rect.right() - rect.height(), rect.top(), rect.height(), rect.height()).adjusted(2, 2, -2, -2)
+            painter.setPen(QPen(theme.TEXT_DIM, 1))
+            painter.setBrush(theme.kind_color(Kind.BOOLEAN) if value else Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box, 2, 2)
+            return
+        if row.editor == "color":
+            painter.setBrush(color_of(value))
+            painter.setPen(QPen(theme.TEXT_DIM, 1))
+            painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 2, 2)
+            return
+        painter.setPen(theme.TEXT if row.field in self.node.inputs else theme.TEXT_DIM)
+        text = display_value(row.editor, value) + (" ▾" if row.editor == "choice" else "")
+        inner = rect.adjusted(4, 0, -4, 0)
+        painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideLeft, int(inner.width())))
+
+    @staticmethod
+    def _paint_socket(painter: QPainter, center: QPointF, socket: SocketType, lit: bool) -> None:
+        color = theme.kind_color(socket.kind)
+        r = theme.SOCKET_R
+        painter.setPen(QPen(QColor("#ffffff") if lit else theme.NODE_OUTLINE, 2 if lit else 1))
+        if socket.cardinality is Cardinality.COLLECTION:
+            painter.setBrush(color)
+            painter.drawRect(QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r))
+        elif socket.cardinality is Cardinality.POLYMORPHIC:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(color, 2))
+            painter.drawRect(QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r))
+            painter.setBrush(color)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(center, r * 0.5, r * 0.5)
+        else:
+            painter.setBrush(color)
+            painter.drawEllipse(center, r, r)
+
+    def _paint_badge(self, painter: QPainter, state: str, text: str, progress: float | None) -> None:
+        color = theme.BADGE_COLORS.get(state, theme.TEXT_DIM)
+        painter.setFont(theme.font(8, True))
+        label = text or state
+        width = painter.fontMetrics().horizontalAdvance(label) + 12
+        rect = QRectF(theme.NODE_WIDTH - width, -18, width, 16)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(rect, 8, 8)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        if progress is not None:
+            bar = QRectF(0, theme.HEADER_H - 3, theme.NODE_WIDTH * max(0.0, min(1.0, progress)), 3)
+            painter.fillRect(bar, QBrush(color.lighter(130)))

@@ -1,0 +1,545 @@
+"""The scene: observes the Document, keeps one item per node, link and frame, and routes gestures.
+
+It never edits the workflow itself: every change is a command pushed on the document's undo stack.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform, QUndoCommand
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsProxyWidget, QGraphicsScene,
+                               QGraphicsSceneMouseEvent, QMessageBox, QWidget)
+
+from nodeeditor.core.graph import Graph, link_error, validate_graph
+from nodeeditor.core.node import NodeSpec
+from nodeeditor.core.registry import Registry
+from nodeeditor.core.types import Cardinality, Kind, SocketType, connection_error, kinds_compatible
+from nodeeditor.core.workflow import Edge, Endpoint, Frame, NodeData
+
+from .. import theme
+from . import editors
+from .commands import (AddItemsCommand, BypassCommand, ConnectCommand, DisconnectCommand,
+                       EditValueCommand, MoveCommand, RemoveItemsCommand)
+from .frame_item import FrameItem
+from .interactions import CutLinksInteraction, Interaction, MoveInteraction, NewLinkInteraction
+from .link_item import LinkItem
+from .model import Document
+from .node_item import NodeItem, Row
+
+ITERATE = "iterate"
+PIXMAP_CACHE_KB = 256 * 1024
+"""Item caches live in QPixmapCache; Qt's 10 MB default holds ~50 nodes at 100 % zoom and thrashes."""
+Checker = Callable[[str, Row], "str | None"]
+
+
+@dataclass
+class PendingLink:
+    """A link dropped on empty canvas: the palette offers nodes that fit, then connects the choice."""
+
+    node_id: str
+    row: Row
+    detached: Edge | None = None
+
+    def fits(self, spec: NodeSpec) -> str | None:
+        """The field of `spec` that this link would connect to, or None."""
+        if self.row.output:
+            return next((i.name for i in spec.inputs.values() if i.input_kind.value != "direct"
+                         and connection_error(self.row.type, i.type) is None), None)
+        return next((o.name for o in spec.outputs.values()
+                     if connection_error(o.type, self.row.type) is None), None)
+
+
+class CanvasScene(QGraphicsScene):
+    status = Signal(str)
+    """Text for the status bar (a refused link's reason, what a drop would connect)."""
+
+    def __init__(self, document: Document, registry: Registry, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.registry = registry
+        self.node_items: dict[str, NodeItem] = {}
+        self.link_items: dict[Edge, LinkItem] = {}
+        self.frame_items: dict[str, FrameItem] = {}
+        self.interaction: Interaction | None = None
+        self.snap_to_grid = False
+        self.palette_opener: Callable[[QPointF, PendingLink | None], None] | None = None
+        self.ask_insert_iterate: Callable[[str], bool] = self._ask_insert_iterate
+        self._editor: QGraphicsProxyWidget | None = None
+        self._edit_sessions = itertools.count(1)
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(150)
+        self._validate_timer.timeout.connect(self.validate)
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
+        d = document
+        d.reset.connect(self.rebuild)
+        d.node_added.connect(self._node_added)
+        d.node_removed.connect(self._node_removed)
+        d.node_changed.connect(lambda nid: self.node_items[nid].refresh(d.node(nid)))
+        d.node_moved.connect(self._node_moved)
+        d.edge_added.connect(self._edge_added)
+        d.edge_removed.connect(self._edge_removed)
+        d.frame_added.connect(self._frame_added)
+        d.frame_removed.connect(lambda fid: self.removeItem(self.frame_items.pop(fid)))
+        d.frame_changed.connect(lambda fid: self.frame_items[fid].refresh(d.frame(fid)))
+        d.changed.connect(self._validate_timer.start)
+        self.rebuild()
+
+    # -- building items ---------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Replace every item from the document; items are made first and added in one pass."""
+        self.cancel_interaction()
+        self.close_editor()
+        self.clear()
+        self.node_items.clear()
+        self.link_items.clear()
+        self.frame_items.clear()
+        workflow = self.document.workflow
+        linked_in: dict[str, set[str]] = defaultdict(set)
+        linked_out: dict[str, set[str]] = defaultdict(set)
+        for edge in workflow.edges:
+            linked_in[edge.destination.node].add(edge.destination.field)
+            linked_out[edge.source.node].add(edge.source.field)
+        items: list[QGraphicsItem] = []
+        for frame in workflow.frames:
+            self.frame_items[frame.id] = FrameItem(frame)
+            items.append(self.frame_items[frame.id])
+        for node in workflow.nodes:
+            item = NodeItem(node, self.registry.get(node.type), linked_in[node.id], linked_out[node.id])
+            self.node_items[node.id] = item
+            items.append(item)
+        for edge in workflow.edges:
+            items.append(self._make_link(edge))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        for item in items:
+            self.addItem(item)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.validate()
+
+    def _make_link(self, edge: Edge) -> LinkItem:
+        src, dst = self.node_items[edge.source.node], self.node_items[edge.destination.node]
+        row = src.row(edge.source.field, True)
+        link = LinkItem(edge, src, dst, theme.kind_color(row.type.kind if row else Kind.ANY))
+        src.links.append(link)
+        dst.links.append(link)
+        self.link_items[edge] = link
+        return link
+
+    def _node_added(self, node_id: str) -> None:
+        node = self.document.node(node_id)
+        item = NodeItem(node, self.registry.get(node.type))
+        self.node_items[node_id] = item
+        self.addItem(item)
+
+    def _node_removed(self, node_id: str) -> None:
+        item = self.node_items.pop(node_id)
+        if self._editor is not None:
+            self.close_editor()
+        self.removeItem(item)
+
+    def _node_moved(self, node_id: str) -> None:
+        x, y = self.document.node(node_id).position
+        item = self.node_items[node_id]
+        if (item.pos().x(), item.pos().y()) != (x, y):
+            item.setPos(x, y)
+
+    def _edge_added(self, edge: Edge) -> None:
+        self.addItem(self._make_link(edge))
+        self._update_connected(edge.destination.node)
+
+    def _edge_removed(self, edge: Edge) -> None:
+        link = self.link_items.pop(edge)
+        for end in (link.source, link.destination):
+            if link in end.links:
+                end.links.remove(link)
+        self.removeItem(link)
+        if edge.destination.node in self.node_items:
+            self._update_connected(edge.destination.node)
+
+    def _frame_added(self, frame_id: str) -> None:
+        item = FrameItem(self.document.frame(frame_id))
+        self.frame_items[frame_id] = item
+        self.addItem(item)
+
+    def _update_connected(self, node_id: str) -> None:
+        item = self.node_items[node_id]
+        item.set_connected({link.edge.destination.field for link in item.links
+                            if link.edge.destination.node == node_id})
+
+    def validate(self) -> None:
+        """Show the core's validation issues on the nodes they name."""
+        by_node: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for issue in validate_graph(self.document.workflow, self.registry):
+            if issue.node is not None:
+                by_node[issue.node][issue.field].append(issue.message)
+        for node_id, item in self.node_items.items():
+            item.set_issues(dict(by_node.get(node_id, {})))
+
+    # -- queries ----------------------------------------------------------------------------
+    def view_transform(self) -> QTransform:
+        views = self.views()
+        return views[0].transform() if views else QTransform()
+
+    def node_item_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, self.view_transform()):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def socket_at(self, pos: QPointF) -> tuple[NodeItem, Row] | None:
+        area = QRectF(pos.x() - 12, pos.y() - 12, 24, 24)
+        for item in self.items(area):
+            if isinstance(item, NodeItem):
+                row = item.socket_at(pos)
+                if row is not None:
+                    return item, row
+        return None
+
+    def selected_node_ids(self) -> list[str]:
+        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_edges(self) -> list[Edge]:
+        return [i.edge for i in self.selectedItems() if isinstance(i, LinkItem)]
+
+    def selected_frame_ids(self) -> list[str]:
+        return [i.frame_id for i in self.selectedItems() if isinstance(i, FrameItem)]
+
+    # -- link rules -------------------------------------------------------------------------
+    def link_checker(self, node_id: str, row: Row) -> Checker:
+        """A fast reason-or-None for every socket while one drag lasts (cycle set computed once)."""
+        graph = Graph(self.document.workflow)
+        if row.output:
+            blocked = graph.ancestors(node_id) | {node_id}
+        else:
+            blocked = {node_id}
+            stack = [node_id]
+            while stack:
+                for edge in graph.outgoing.get(stack.pop(), ()):
+                    if edge.destination.node not in blocked:
+                        blocked.add(edge.destination.node)
+                        stack.append(edge.destination.node)
+        source_spec = self.registry.get(self.document.node(node_id).type)
+
+        def check(target_id: str, target: Row) -> str | None:
+            if target.output == row.output:
+                return "connect an output to an input"
+            if not target.has_socket:
+                return f"input {target.title!r} takes a typed value, not a link"
+            target_spec = self.registry.get(self.document.node(target_id).type)
+            if source_spec is None or target_spec is None:
+                missing = self.document.node(node_id if source_spec is None else target_id).type
+                return f"node type {missing!r} is not installed"
+            out, inp = (row, target) if row.output else (target, row)
+            reason = connection_error(out.type, inp.type)
+            if reason:
+                return reason
+            if target_id in blocked:
+                return "the link would create a cycle"
+            return None
+
+        return check
+
+    def highlight_targets(self, checker: Checker | None) -> None:
+        for item in self.node_items.values():
+            if checker is None:
+                item.set_highlight(None)
+            else:
+                item.set_highlight({(r.field, r.output): checker(item.node_id, r) is None
+                                    for r in item.rows if r.has_socket})
+
+    @staticmethod
+    def iterate_fixes(out: SocketType, inp: SocketType) -> bool:
+        """A collection into a single input of a matching kind: an Iterate node would fix it."""
+        return (out.cardinality is Cardinality.COLLECTION and inp.cardinality is Cardinality.SINGLE
+                and kinds_compatible(out.kind, inp.kind))
+
+    def _ask_insert_iterate(self, reason: str) -> bool:
+        views = self.views()
+        answer = QMessageBox.question(views[0] if views else None, "Insert Iterate?",
+                                      f"{reason}.\n\nInsert an Iterate node between them?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- edits (each pushes one command) ----------------------------------------------------
+    def push(self, command: QUndoCommand) -> None:
+        self.document.undo_stack.push(command)
+
+    def show_status(self, text: str) -> None:
+        self.status.emit(text)
+
+    def add_node(self, spec: NodeSpec, pos: QPointF) -> str:
+        node_id = self.document.new_id(spec.type)
+        self.push(AddItemsCommand(self.document, [self._new_node(spec, node_id, pos)], text=f"Add {spec.title}"))
+        return node_id
+
+    def _new_node(self, spec: NodeSpec, node_id: str, pos: QPointF) -> NodeData:
+        x, y = pos.x(), pos.y()
+        if self.snap_to_grid:
+            x, y = round(x / theme.GRID) * theme.GRID, round(y / theme.GRID) * theme.GRID
+        return NodeData(id=node_id, type=spec.type, position=(x, y))
+
+    def connect_edge(self, edge: Edge, detached: Edge | None = None) -> bool:
+        """Connect, replacing what occupies a single input; refuse with the reason otherwise."""
+        if edge in self.link_items:
+            return False
+        reason = link_error(self.registry, self.document.workflow, edge)
+        if reason:
+            out = self.node_items[edge.source.node].row(edge.source.field, True)
+            inp = self.node_items[edge.destination.node].row(edge.destination.field, False)
+            if out and inp and self.iterate_fixes(out.type, inp.type) and self.registry.get(ITERATE):
+                if self.ask_insert_iterate(reason):
+                    self.insert_iterate(edge, detached)
+                    return True
+            self.show_status(f"Cannot connect: {reason}")
+            return False
+        replaces = self._occupants(edge)
+        if detached is not None and detached not in replaces:
+            replaces.append(detached)
+        self.push(ConnectCommand(self.document, edge, replaces))
+        return True
+
+    def _occupants(self, edge: Edge) -> list[Edge]:
+        row = self.node_items[edge.destination.node].row(edge.destination.field, False)
+        if row is not None and row.spec is not None and row.spec.multi:
+            return []
+        return self.document.edges_into(edge.destination.node, edge.destination.field)
+
+    def insert_iterate(self, edge: Edge, detached: Edge | None = None) -> str:
+        """Source collection -> new Iterate -> destination, as one undo step."""
+        src, dst = self.node_items[edge.source.node], self.node_items[edge.destination.node]
+        middle = (src.pos() + dst.pos()) / 2
+        node_id = self.document.new_id(ITERATE)
+        parent = QUndoCommand("Insert Iterate")
+        first = Edge(source=edge.source, destination=Endpoint(node=node_id, field="collection"))
+        second = Edge(source=Endpoint(node=node_id, field="item"), destination=edge.destination)
+        AddItemsCommand(self.document, [self._new_node(self.registry.get(ITERATE), node_id, middle)],
+                        [first], parent=parent)
+        replaces = self._occupants(edge) + ([detached] if detached is not None else [])
+        ConnectCommand(self.document, second, list(dict.fromkeys(replaces)), parent=parent)
+        self.push(parent)
+        return node_id
+
+    def disconnect(self, edges: list[Edge], text: str = "Disconnect") -> None:
+        self.push(DisconnectCommand(self.document, edges, text))
+
+    def request_palette_for_link(self, pos: QPointF, node_id: str, row: Row, detached: Edge | None) -> None:
+        if self.palette_opener is not None:
+            self.palette_opener(pos, PendingLink(node_id, row, detached))
+
+    def add_node_for(self, spec: NodeSpec, pos: QPointF, pending: PendingLink | None) -> str:
+        """Add a node from the palette; with a pending link, connect it in the same undo step."""
+        if pending is None:
+            return self.add_node(spec, pos)
+        field = pending.fits(spec)
+        node_id = self.document.new_id(spec.type)
+        parent = QUndoCommand(f"Add {spec.title}")
+        AddItemsCommand(self.document, [self._new_node(spec, node_id, pos)], parent=parent)
+        if field is not None:
+            here = Endpoint(node=node_id, field=field)
+            there = Endpoint(node=pending.node_id, field=pending.row.field)
+            edge = Edge(source=there, destination=here) if pending.row.output else Edge(source=here, destination=there)
+            replaces = [] if pending.row.output else self._occupants(edge)
+            if pending.detached is not None and pending.detached not in replaces:
+                replaces.append(pending.detached)
+            ConnectCommand(self.document, edge, replaces, parent=parent)
+        self.push(parent)
+        return node_id
+
+    def delete_selected(self) -> None:
+        nodes, edges, frames = self.selected_node_ids(), self.selected_edges(), self.selected_frame_ids()
+        if nodes or edges or frames:
+            self.push(RemoveItemsCommand(self.document, nodes, edges, frames))
+
+    def toggle_bypass(self) -> None:
+        ids = self.selected_node_ids()
+        if ids:
+            self.push(BypassCommand(self.document, ids, not all(self.document.node(i).bypassed for i in ids)))
+
+    def frame_selection(self, title: str = "Frame") -> str | None:
+        items = [self.node_items[i] for i in self.selected_node_ids()]
+        if not items:
+            return None
+        rect = QRectF()
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
+        rect = rect.adjusted(-20, -40, 20, 20)
+        frame = Frame(id=self.document.new_id("frame"), title=title,
+                      rect=(rect.x(), rect.y(), rect.width(), rect.height()))
+        self.push(AddItemsCommand(self.document, [], frames=[frame], text="Add frame"))
+        return frame.id
+
+    def commit_moves(self, items: list[QGraphicsItem], start: dict[int, QPointF]) -> None:
+        nodes: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
+        frames: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {}
+        for item in items:
+            if self.snap_to_grid:
+                item.setPos(round(item.pos().x() / theme.GRID) * theme.GRID,
+                            round(item.pos().y() / theme.GRID) * theme.GRID)
+            old, new = start[id(item)], item.pos()
+            if old == new:
+                continue
+            if isinstance(item, NodeItem) and item.node_id in self.node_items:
+                nodes[item.node_id] = ((old.x(), old.y()), (new.x(), new.y()))
+            elif isinstance(item, FrameItem):
+                _x, _y, w, h = item.frame.rect
+                frames[item.frame_id] = ((old.x(), old.y(), w, h), (new.x(), new.y(), w, h))
+                item.carried = []
+        if nodes or frames:
+            self.push(MoveCommand(self.document, nodes, frames))
+
+    # -- inline editing ---------------------------------------------------------------------
+    def start_edit(self, item: NodeItem, row: Row) -> None:
+        """Bool toggles on click, colour and file open a dialog, the rest get a widget over the row."""
+        self.close_editor()
+        node = self.document.node(item.node_id)
+        value = node.inputs.get(row.field, row.spec.default)
+        session = next(self._edit_sessions)
+
+        def commit(new: Any) -> None:
+            if item.node_id in self.node_items:
+                self.push(EditValueCommand(self.document, item.node_id, row.field, new, session))
+
+        parent = self.views()[0] if self.views() else None
+        if row.editor == "bool":
+            commit(not value)
+            return
+        if row.editor == "color":
+            chosen = editors.pick_color(value, parent)
+            if chosen is not None:
+                commit(chosen)
+            return
+        if row.editor == "file":
+            path = editors.pick_file(row.spec, value, parent)
+            if path is not None:
+                commit(path)
+            return
+        widget = editors.open_editor(row.editor, row.spec, value, commit,
+                                     lambda: QTimer.singleShot(0, self.close_editor))
+        if widget is None:
+            return
+        self._show_editor(item, row, widget)
+
+    def _show_editor(self, item: NodeItem, row: Row, widget: QWidget) -> None:
+        rect = item.value_rect(row)
+        height = rect.height() * (4 if row.editor == "multiline" else 1) + 4
+        widget.setFixedSize(int(rect.width()), int(height))
+        self._editor = self.addWidget(widget)
+        self._editor.setZValue(20)
+        self._editor.setPos(item.mapToScene(rect.topLeft()) - QPointF(0, 2))
+        widget.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def close_editor(self) -> None:
+        if self._editor is not None:
+            proxy, self._editor = self._editor, None
+            self.removeItem(proxy)
+            proxy.deleteLater()
+
+    @property
+    def editor(self) -> QGraphicsProxyWidget | None:
+        return self._editor
+
+    # -- events -----------------------------------------------------------------------------
+    def cancel_interaction(self) -> None:
+        if self.interaction is not None:
+            self.interaction.cancel()
+            self.interaction = None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._editor is not None and self._editor.contains(self._editor.mapFromScene(event.scenePos())):
+            super().mousePressEvent(event)
+            return
+        self.close_editor()
+        if self.interaction is not None:
+            return
+        pos = event.scenePos()
+        mods = event.modifiers()
+        if event.button() == Qt.MouseButton.RightButton and mods & Qt.KeyboardModifier.ControlModifier:
+            self.interaction = CutLinksInteraction(self, pos)
+            event.accept()
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        hit = self.socket_at(pos)
+        if hit is not None:
+            self.interaction = NewLinkInteraction(self, hit[0], hit[1], pos)
+            event.accept()
+            return
+        node = self.node_item_at(pos)
+        if node is not None:
+            row = node.editable_row_at(pos)
+            if row is not None:
+                self.start_edit(node, row)
+                event.accept()
+                return
+        if mods & Qt.KeyboardModifier.ShiftModifier:
+            target = self.itemAt(pos, self.view_transform())
+            if target is not None and target.flags() & QGraphicsItem.GraphicsItemFlag.ItemIsSelectable:
+                target.setSelected(True)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        grabbed = self.mouseGrabberItem()
+        if isinstance(grabbed, (NodeItem, FrameItem)):
+            self.interaction = MoveInteraction(self, self._moving_items())
+
+    def _moving_items(self) -> list[QGraphicsItem]:
+        moving: list[QGraphicsItem] = [i for i in self.selectedItems() if isinstance(i, (NodeItem, FrameItem))]
+        for frame in [i for i in moving if isinstance(i, FrameItem)]:
+            inside = frame.sceneBoundingRect()
+            frame.carried = [n for n in self.node_items.values()
+                             if inside.contains(n.sceneBoundingRect()) and not n.isSelected()]
+            moving += frame.carried
+        return list(dict.fromkeys(moving))
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self.interaction is not None and not isinstance(self.interaction, MoveInteraction):
+            self.interaction.move(event)
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        interaction, self.interaction = self.interaction, None
+        if interaction is None or isinstance(interaction, MoveInteraction):
+            super().mouseReleaseEvent(event)
+        if interaction is not None:
+            interaction.release(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.itemAt(event.scenePos(), self.view_transform()) is None:
+            if self.palette_opener is not None:
+                self.palette_opener(event.scenePos(), None)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """Dark background with a dotted grid, sparser as the view zooms out.
+
+        Each grid row is one dashed line whose dash is one pixel and whose gap is the grid step,
+        so a frame costs a few dozen line draws instead of thousands of points.
+        """
+        painter.fillRect(rect, theme.BACKGROUND)
+        scale = painter.worldTransform().m11()
+        step = theme.GRID
+        while step * scale < 12:
+            step *= 4
+        left = math.floor(rect.left() / step) * step
+        top = math.floor(rect.top() / step) * step
+        pen = QPen(theme.GRID_DOT, 1.5)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        gap = step * scale / pen.widthF()
+        pen.setDashPattern([1.0, gap - 1.0])
+        painter.setPen(pen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        y = top
+        while y <= rect.bottom() + step:
+            painter.drawLine(QPointF(left, y), QPointF(rect.right() + step, y))
+            y += step

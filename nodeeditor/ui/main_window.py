@@ -1,0 +1,287 @@
+"""The main window: canvas in the middle, dock areas around it, menus, files, settings, autosave.
+
+Later features add docks with `add_dock`, actions to `run_menu`, and badges through `node_item`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from nodeeditor.core.errors import WorkflowError
+from nodeeditor.core.registry import Registry
+from nodeeditor.core.workflow import Workflow, atomic_write_text, load_workflow, parse_workflow, save_workflow
+from nodeeditor.nodes.image_metadata import read_png_workflow
+from nodeeditor.paths import autosave_dir
+
+from . import clipboard
+from .canvas.model import Document
+from .canvas.node_item import NodeItem
+from .canvas.scene import CanvasScene
+from .canvas.view import CanvasView
+
+AUTOSAVE_MS = 60_000
+RECENT_MAX = 10
+FILE_FILTER = "Workflows (*.json);;Output images (*.png);;All files (*)"
+
+
+def read_workflow_file(path: Path) -> Workflow:
+    """A workflow JSON, or the workflow a nodeeditor PNG carries; WorkflowError otherwise."""
+    if path.suffix.lower() == ".png":
+        data, _values = read_png_workflow(path)
+        if data is None:
+            raise WorkflowError("this PNG carries no nodeeditor workflow", file=str(path))
+        return parse_workflow(data, file=str(path))
+    return load_workflow(path)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, home: Path, registry: Registry) -> None:
+        super().__init__()
+        self.home = Path(home)
+        self.registry = registry
+        self.settings = QSettings(str(self.home / "settings.ini"), QSettings.Format.IniFormat)
+        self.document = Document(parent=self)
+        self.scene = CanvasScene(self.document, registry, self)
+        self.canvas = CanvasView(self.scene, self)
+        self.setCentralWidget(self.canvas)
+        self.setDockNestingEnabled(True)
+        self.setObjectName("MainWindow")
+        self._build_menus()
+        self.statusBar()
+        self.scene.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.document.changed.connect(self._update_title)
+        self.document.path_changed.connect(self._update_title)
+        self.canvas.files_dropped.connect(lambda paths: self.open_path(Path(paths[0])))
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        self.resize(1400, 900)
+        self._restore_layout()
+        self._update_title()
+
+    # -- public API for other features ------------------------------------------------------
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self.scene.node_items.get(node_id)
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
+        """Add a dock (give it an objectName so its place is remembered) and list it in Window."""
+        self.addDockWidget(area, dock)
+        self.window_menu.addAction(dock.toggleViewAction())
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def add_run_action(self, action: QAction) -> None:
+        """Put an action in the Run menu (hidden while it is empty)."""
+        self.run_menu.addAction(action)
+        self.addAction(action)
+        self.run_menu.menuAction().setVisible(True)
+
+    # -- menus ------------------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, slot, shortcut: QKeySequence | str | list | None = None) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(f, "&New", self.new_document, QKeySequence.StandardKey.New)
+        self._action(f, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(f, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(f, "Save &As…", self.save_as, QKeySequence("Ctrl+Shift+S"))
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        e = bar.addMenu("&Edit")
+        stack = self.document.undo_stack
+        undo = stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        e.addActions([undo, redo])
+        self.addActions([undo, redo])
+        e.addSeparator()
+        self._action(e, "Cu&t", self.cut, QKeySequence.StandardKey.Cut)
+        self._action(e, "&Copy", lambda: clipboard.copy_selection(self.scene), QKeySequence.StandardKey.Copy)
+        self._action(e, "&Paste", lambda: clipboard.paste(self.scene), QKeySequence.StandardKey.Paste)
+        self._action(e, "&Duplicate", lambda: clipboard.duplicate(self.scene), QKeySequence("Ctrl+D"))
+        self._action(e, "De&lete", self.scene.delete_selected, [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")])
+        self._action(e, "Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
+        e.addSeparator()
+        self._action(e, "&Bypass / Enable", self.scene.toggle_bypass, QKeySequence("Ctrl+B"))
+        self._action(e, "&Frame Selection", self.scene.frame_selection, QKeySequence("Ctrl+G"))
+        snap = self._action(e, "S&nap to Grid", lambda on: setattr(self.scene, "snap_to_grid", on))
+        snap.setCheckable(True)
+
+        v = bar.addMenu("&View")
+        self._action(v, "&Frame Selected", self.canvas.frame_selected, QKeySequence("F"))
+        self._action(v, "Fit &All", self.canvas.fit_all, QKeySequence("Home"))
+        self._action(v, "Zoom &In", self.canvas.zoom_in, [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self._action(v, "Zoom &Out", self.canvas.zoom_out, QKeySequence("Ctrl+-"))
+        v.addSeparator()
+        self._action(v, "Add &Node…", lambda: self.canvas.open_palette(
+            self.canvas.mapToScene(self.canvas.viewport().rect().center()), None))
+        self.run_menu = bar.addMenu("&Run")
+        self.run_menu.menuAction().setVisible(False)
+        self.window_menu = bar.addMenu("&Window")
+
+    def select_all(self) -> None:
+        for item in [*self.scene.node_items.values(), *self.scene.frame_items.values()]:
+            item.setSelected(True)
+
+    def cut(self) -> None:
+        if clipboard.copy_selection(self.scene):
+            self.scene.delete_selected()
+
+    # -- title and settings -----------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = self.document.path.name if self.document.path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — nodeeditor")
+        self.setWindowModified(self.document.modified)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [p for p in self.recent_files() if p != str(path.resolve())]
+        self.settings.setValue("recent", recent[:RECENT_MAX])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for entry in self.recent_files():
+            self.recent_menu.addAction(entry, lambda p=entry: self.open_file(Path(p)))
+        if not self.recent_files():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- files ------------------------------------------------------------------------------
+    def confirm_discard(self) -> bool:
+        """True when it is fine to drop the open document (saved, discarded, or saved now)."""
+        if not self.document.modified:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save changes to {self.document.path.name if self.document.path else 'Untitled'}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_document(self) -> None:
+        if self.confirm_discard():
+            self.document.load(Workflow())
+
+    def open_dialog(self) -> None:
+        if not self.confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open workflow", "", FILE_FILTER)
+        if path:
+            self.open_path(Path(path), ask=False)
+
+    def open_file(self, path: Path) -> bool:
+        return self.open_path(path)
+
+    def open_path(self, path: Path, ask: bool = True) -> bool:
+        """Open a workflow JSON or an output PNG; an error is shown and the canvas is left alone."""
+        if ask and not self.confirm_discard():
+            return False
+        try:
+            workflow = read_workflow_file(Path(path))
+        except WorkflowError as exc:
+            QMessageBox.warning(self, "Cannot open", str(exc))
+            return False
+        is_json = Path(path).suffix.lower() != ".png"
+        self.document.load(workflow, Path(path) if is_json else None)
+        if not is_json:
+            self.document.mark_unsaved()
+        self._remember(Path(path))
+        self.canvas.fit_all()
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self.save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save workflow", str(self.document.path or "workflow.json"),
+                                              "Workflows (*.json)")
+        return self.save_to(Path(path)) if path else False
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            save_workflow(self.document.snapshot(), path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save", f"{path}: {exc.strerror or exc}")
+            return False
+        self.document.mark_saved(Path(path))
+        self._remember(Path(path))
+        self._autosave_file().unlink(missing_ok=True)
+        return True
+
+    # -- autosave and recovery --------------------------------------------------------------
+    def _autosave_file(self) -> Path:
+        return autosave_dir(self.home) / "autosave.json"
+
+    def autosave(self) -> bool:
+        """Write the open workflow (and where it came from) when it has unsaved changes."""
+        if not self.document.modified:
+            return False
+        payload = {"path": str(self.document.path) if self.document.path else None,
+                   "workflow": self.document.snapshot().model_dump(mode="json")}
+        atomic_write_text(self._autosave_file(), json.dumps(payload))
+        return True
+
+    def offer_recovery(self) -> bool:
+        """After a crash an autosave is left behind: offer to open it. Returns True if recovered."""
+        file = self._autosave_file()
+        if not file.exists():
+            return False
+        try:
+            payload = json.loads(file.read_text(encoding="utf-8"))
+            workflow = parse_workflow(payload["workflow"], file=str(file))
+        except (ValueError, KeyError, TypeError, OSError, WorkflowError):
+            file.unlink(missing_ok=True)
+            return False
+        answer = QMessageBox.question(self, "Recover work",
+                                      "nodeeditor did not close cleanly. Recover the unsaved workflow?")
+        if answer != QMessageBox.StandardButton.Yes:
+            file.unlink(missing_ok=True)
+            return False
+        self.document.load(workflow, Path(payload["path"]) if payload.get("path") else None)
+        self.document.mark_unsaved()
+        self.canvas.fit_all()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.autosave_timer.stop()
+        self._autosave_file().unlink(missing_ok=True)
+        event.accept()
