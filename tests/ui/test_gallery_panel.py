@@ -195,3 +195,19 @@ def test_reveal_opens_the_images_folder(store, make_panel, monkeypatch):
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     action(panel.context_menu(panel.model.index(0)), "Reveal in file manager").trigger()
     assert [Path(u.toLocalFile()) for u in opened] == [panel.model.entries[0].path.parent]
+
+
+def test_watching_a_worker_shows_images_saved_by_completed_sessions(qtbot, store, make_panel):
+    from nodeeditor.engine.events import SessionCompleted
+    from nodeeditor.ui.bridge import EngineBridge
+
+    old = save(store, 1)
+    panel = make_panel()
+    bridge = EngineBridge()
+    panel.watch(bridge)
+    new = save(store, 2)
+    bridge.push(SessionCompleted(session_id="s", status="completed"))
+    bridge.push(SessionCompleted(session_id="t", status="completed"))
+    bridge.flush()
+    qtbot.waitUntil(lambda: len(panel.model.entries) == 3, timeout=2000)
+    assert names(panel) == [*new[::-1], *old]

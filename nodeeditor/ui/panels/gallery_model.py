@@ -90,6 +90,16 @@ class GalleryModel(QAbstractListModel):
             self._names.update(e.name for e in newer)
             self.endInsertRows()
 
+    def pull_newest(self) -> int:
+        """Put images saved since the last read first (one query); returns how many arrived."""
+        newer = [e for e in self._query(PAGE) if e.name not in self._names]
+        if newer:
+            self.beginInsertRows(QModelIndex(), 0, len(newer) - 1)
+            self.entries[0:0] = newer
+            self._names.update(e.name for e in newer)
+            self.endInsertRows()
+        return len(newer)
+
     def add_image(self, name: str, created: float | None = None) -> None:
         """A new image arrived: show it first (a name already listed is ignored)."""
         if name in self._names:

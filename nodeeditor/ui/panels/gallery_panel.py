@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDockWidget, QHBoxLayout, QLabel, QListView,
                                QMenu, QToolButton, QVBoxLayout, QWidget)
@@ -19,6 +19,8 @@ from nodeeditor.nodes.image_metadata import read_png_workflow
 
 from .gallery_model import GalleryModel
 from .image_viewer import ImageViewer
+
+PULL_INTERVAL_MS = 300
 
 
 class GalleryPanel(QWidget):
@@ -31,6 +33,8 @@ class GalleryPanel(QWidget):
         self.store = store
         self.model = GalleryModel(store, parent=self)
         self.viewer: ImageViewer | None = None
+        self._pull_timer = QTimer(self, singleShot=True, interval=PULL_INTERVAL_MS)
+        self._pull_timer.timeout.connect(self.model.pull_newest)
 
         refresh = QToolButton(text="Refresh")
         refresh.clicked.connect(self.refresh)
@@ -76,6 +80,13 @@ class GalleryPanel(QWidget):
     def add_image(self, name: str) -> None:
         """A new image was saved: it goes first."""
         self.model.add_image(name)
+
+    def watch(self, bridge: Any) -> None:
+        """Follow a running worker: after sessions complete, new gallery images appear first.
+
+        Completions are coalesced: one query at most every PULL_INTERVAL_MS however fast sessions end.
+        """
+        bridge.sessionCompleted.connect(lambda _event: self._pull_timer.isActive() or self._pull_timer.start())
 
     def _set_all_images(self, on: bool) -> None:
         self.model.all_images = on
