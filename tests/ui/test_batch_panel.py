@@ -113,18 +113,19 @@ def test_a_bad_typed_item_names_its_line_and_blocks_enqueue(panel):
     assert not panel.enqueue_button.isEnabled()
 
 
+def set_range(axis, start: float, stop: float, step: float) -> None:
+    editor = axis.use_editor(ai.RANGE)
+    editor.start.setValue(start)
+    editor.stop.setValue(stop)
+    editor.step.setValue(step)
+
+
 def test_the_range_editor_gives_start_to_stop_by_step(panel):
     width = panel.add_axis("n", "width")
-    editor = width.use_editor(ai.RANGE)
-    editor.start.setValue(16)
-    editor.stop.setValue(64)
-    editor.step.setValue(16)
+    set_range(width, 16, 64, 16)
     assert width.values == [16, 32, 48]
     radius = panel.add_axis("b", "radius")
-    editor = radius.use_editor(ai.RANGE)
-    editor.start.setValue(1.0)
-    editor.stop.setValue(2.5)
-    editor.step.setValue(0.5)
+    set_range(radius, 1.0, 2.5, 0.5)
     assert radius.values == [1.0, 1.5, 2.0]
     assert panel.count() == 9
 
@@ -257,10 +258,7 @@ def test_the_batch_saved_in_workflow_meta_round_trips(qtbot, registry, panel, wo
     seeds.editor.count.setValue(3)
     seeds.editor.base.setValue(99)
     width = panel.add_axis("n", "width")
-    rng = width.use_editor(ai.RANGE)
-    rng.start.setValue(8)
-    rng.stop.setValue(32)
-    rng.step.setValue(8)
+    set_range(width, 8, 32, 8)
     panel.move_axis(width, 1)
     panel.runs.setValue(2)
     saved = panel.batch()

@@ -10,19 +10,31 @@ from PIL import Image
 from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 
-from nodeeditor.nodes.image_metadata import workflow_chunks
+from nodeeditor.core.registry import default_registry
+from nodeeditor.engine.worker import Worker
+from nodeeditor.nodes.image_metadata import read_png_workflow, workflow_chunks
+from nodeeditor.store.store import open_store
+from nodeeditor.ui.panels.batch_panel import BatchPanel
 from nodeeditor.ui.panels import gallery_model
 from nodeeditor.ui.panels.gallery_panel import GalleryPanel
 
-from .conftest import adder
+from workflow_builder import build
 
 
 def save(store, count: int, *, gallery: bool = True, workflow: bool = True) -> list[str]:
     """`count` small distinct PNGs in the store, oldest first."""
-    chunks = workflow_chunks(adder().model_dump(mode="json"), {"a.value": 1}, "s") if workflow else None
+    made_by = build({"a": ("integer", {"value": 1})}).model_dump(mode="json")
+    chunks = workflow_chunks(made_by, {"a.value": 1}, "s") if workflow else None
     return [store.artifacts.save_image(Image.new("RGB", (64, 40), (i * 20 % 256, 80, 160)), gallery=gallery,
                                        metadata=chunks)
             for i in range(count)]
+
+
+@pytest.fixture
+def store(isolated_home):
+    opened = open_store(home=isolated_home, registry=default_registry())
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -211,3 +223,28 @@ def test_watching_a_worker_shows_images_saved_by_completed_sessions(qtbot, store
     bridge.flush()
     qtbot.waitUntil(lambda: len(panel.model.entries) == 3, timeout=2000)
     assert names(panel) == [*new[::-1], *old]
+
+
+def test_an_enqueued_seed_axis_comes_back_as_gallery_pngs(qtbot, store, make_panel):
+    workflow = build({"n": ("noise_image", {"width": 16, "height": 16}), "s": "save_image"},
+                     ["n.image -> s.image"])
+    batch_panel = BatchPanel(default_registry())
+    qtbot.addWidget(batch_panel)
+    batch_panel.set_workflow(workflow)
+    seeds = batch_panel.add_axis("n", "seed")
+    seeds.editor.count.setValue(2)
+    batch_panel.enqueueRequested.connect(
+        lambda batch, priority, front: store.queue.enqueue(workflow, batch, priority=priority, front=front))
+    batch_panel.enqueue()
+    gallery = make_panel()
+    worker = Worker(store, default_registry())
+    try:
+        assert worker.run_until_empty()["completed"] == 2
+    finally:
+        worker.stop()
+        worker.hub.close()
+
+    assert gallery.model.pull_newest() == 2
+    saved = [read_png_workflow(entry.path) for entry in gallery.model.entries]
+    assert all(found == workflow.model_dump(mode="json") for found, _values in saved)
+    assert sorted(values["n.seed"] for _found, values in saved) == sorted(seeds.values)

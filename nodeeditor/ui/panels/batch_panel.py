@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QMenu,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QMenu,
                                QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from nodeeditor.core.batch import Batch, BatchAxis, validate_batch
@@ -356,12 +356,3 @@ class BatchPanel(QWidget):
             return
         self.enqueueRequested.emit(self.batch(), self.priority.value(), self.front.isChecked())
 
-
-class BatchDock(QDockWidget):
-    """The batch panel in a dock, named so the window can save and restore its place."""
-
-    def __init__(self, registry: Registry, parent: QWidget | None = None) -> None:
-        super().__init__("Batch", parent)
-        self.setObjectName("batch_dock")
-        self.panel = BatchPanel(registry, self)
-        self.setWidget(self.panel)

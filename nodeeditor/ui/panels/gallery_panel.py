@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDockWidget, QHBoxLayout, QLabel, QListView,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QListView,
                                QMenu, QToolButton, QVBoxLayout, QWidget)
 
 from nodeeditor.nodes.image_metadata import read_png_workflow
@@ -135,12 +135,3 @@ class GalleryPanel(QWidget):
         self.model.loader.close()
         super().closeEvent(event)
 
-
-class GalleryDock(QDockWidget):
-    """The gallery in a dock, named so the window can save and restore its place."""
-
-    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
-        super().__init__("Gallery", parent)
-        self.setObjectName("gallery_dock")
-        self.panel = GalleryPanel(store, self)
-        self.setWidget(self.panel)
