@@ -32,8 +32,9 @@ class EventHub:
         return unsubscribe
 
     def publish(self, event: Any) -> None:
-        """Never blocks: the event waits in a queue for the dispatcher thread."""
-        self._queue.put(event)
+        """Never blocks: the event waits in a queue for the dispatcher thread (dropped if no one listens)."""
+        if self._subscribers:
+            self._queue.put(event)
 
     def flush(self, timeout: float | None = 5.0) -> bool:
         """Wait until every event published so far has been delivered."""

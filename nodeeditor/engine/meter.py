@@ -1,11 +1,14 @@
 """Wall time, RAM delta and peak RSS of one node run (VRAM too when torch has a device).
 
-Peak RSS comes from a sampler thread that only wakes while a node runs, every few milliseconds,
-so a short spike inside a node is seen without measuring every allocation.
+A sampler thread reads RSS every few milliseconds while nodes run and keeps the latest value
+and the peak since the node began. A node that ends within one sample interval is charged with
+the sampled values (its RAM delta is below what RSS can tell apart anyway); a longer one gets
+fresh readings. That keeps the figures of a 10,000-node session to about a microsecond a node.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 import psutil
 
 SAMPLE_INTERVAL_S = 0.005
+IDLE_AFTER_S = 1.0
+"""The sampler sleeps when no node has started for this long."""
 
 
 @dataclass
@@ -38,8 +43,18 @@ def _cuda():
         return None
 
 
-def rss() -> int:
-    return psutil.Process().memory_info().rss
+def _statm_reader():
+    """RSS from /proc/self/statm (a few microseconds), or psutil where there is no /proc."""
+    try:
+        fd = os.open("/proc/self/statm", os.O_RDONLY)
+    except OSError:
+        process = psutil.Process()
+        return lambda: process.memory_info().rss
+    page = os.sysconf("SC_PAGE_SIZE")
+    return lambda: int(os.pread(fd, 64, 0).split()[1]) * page
+
+
+rss = _statm_reader()
 
 
 def vram() -> int | None:
@@ -50,40 +65,42 @@ def vram() -> int | None:
 
 class Meter:
     def __init__(self) -> None:
-        self._process = psutil.Process()
-        self._peak = 0
-        self._active = threading.Event()
-        self._lock = threading.Lock()
+        self._latest = rss()
+        self._peak = self._latest
+        self._last_start = 0.0
+        self._awake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _sample(self) -> None:
         while True:
-            self._active.wait()
-            value = self._process.memory_info().rss
-            with self._lock:
-                if value > self._peak:
-                    self._peak = value
+            self._awake.wait()
+            value = rss()
+            self._latest = value
+            if value > self._peak:
+                self._peak = value
+            if time.monotonic() - self._last_start > IDLE_AFTER_S:
+                self._awake.clear()
             time.sleep(SAMPLE_INTERVAL_S)
 
     def start(self) -> Reading:
         if self._thread is None:
             self._thread = threading.Thread(target=self._sample, name="rss-sampler", daemon=True)
             self._thread.start()
-        before = self._process.memory_info().rss
-        with self._lock:
-            self._peak = before
+        self._last_start = time.monotonic()
+        if not self._awake.is_set():
+            self._awake.set()
+            self._latest = rss()
+        before = self._latest
+        self._peak = before
         cuda = _cuda()
         if cuda is not None:
             cuda.reset_peak_memory_stats()
-        self._active.set()
         return Reading(time.perf_counter(), before)
 
     def stop(self, reading: Reading) -> Measure:
         duration = time.perf_counter() - reading.started
-        self._active.clear()
-        after = self._process.memory_info().rss
-        with self._lock:
-            peak = max(self._peak, after)
+        after = rss() if duration >= SAMPLE_INTERVAL_S else self._latest
+        peak = max(self._peak, after, reading.rss_before)
         cuda = _cuda()
-        vram = int(cuda.max_memory_allocated()) if cuda is not None else None
-        return Measure(duration, after - reading.rss_before, peak, vram)
+        vram_peak = int(cuda.max_memory_allocated()) if cuda is not None else None
+        return Measure(duration, after - reading.rss_before, peak, vram_peak)

@@ -127,12 +127,14 @@ class Worker:
 
     def _loop(self, until_empty: bool) -> dict[str, int]:
         ended = {"completed": 0, "failed": 0, "canceled": 0}
+        claimed = None
         while not self._stopping.is_set():
             if not self._running.is_set():
                 self._state = "paused"
                 self._running.wait(IDLE_POLL_S)
                 continue
-            claimed = self.store.queue.claim_next(self.worker_id)
+            if claimed is None:
+                claimed = self.store.queue.claim_next(self.worker_id)
             if claimed is None:
                 self._queue_changed(force=True)
                 if until_empty:
@@ -141,13 +143,15 @@ class Worker:
                 self._wake.wait(IDLE_POLL_S)
                 self._wake.clear()
                 continue
-            status = self._run(claimed)
+            status, claimed = self._run(claimed)
             if status in ended:
                 ended[status] += 1
             self._queue_changed()
         return ended
 
-    def _run(self, claimed: Any) -> str:
+    def _run(self, claimed: Any) -> tuple[str, Any]:
+        """Run one session and store its end; returns its status and the next claimed session
+        (claimed in the same transaction unless the worker is pausing or stopping)."""
         self._cancel = threading.Event()
         self._session_id = claimed.session_id
         self._current = claimed.item_id
@@ -180,18 +184,22 @@ class Worker:
         duration = time.perf_counter() - began
         stats: list[NodeStat] = result.stats if result is not None else []
         queue = self.store.queue
-        if status == "completed":
-            summary = {"outputs": {f"{iid}.{name}": summarize(value)
-                                   for iid, outs in result.leaf_outputs().items() for name, value in outs.items()},
-                       "images": images}
-            queue.complete(claimed.item_id, summary, stats=stats, duration_s=duration)
-        elif status == "failed":
-            queue.fail(claimed.item_id, error or "failed", trace or "", stats=stats, duration_s=duration)
-        elif self._stopping.is_set():
+        following = None
+        if status == "canceled" and self._stopping.is_set():
             queue.release(claimed.item_id)
             status = "released"
         else:
-            queue.mark_canceled(claimed.item_id, stats=stats, duration_s=duration)
+            details: dict[str, Any] = {"stats": stats, "duration_s": duration}
+            if status == "completed":
+                details["summary"] = {"outputs": {f"{iid}.{name}": summarize(value)
+                                                  for iid, outs in result.leaf_outputs().items()
+                                                  for name, value in outs.items()},
+                                      "images": images}
+            else:
+                details.update(error=error or status, traceback=trace or "")
+            take_next = self._running.is_set() and not self._stopping.is_set()
+            following = queue.finish_and_claim(claimed.item_id, status, self.worker_id if take_next else None,
+                                               claim=take_next, **details)
         self._current = None
         self._session_id = None
         self._state = "idle" if self._running.is_set() else "paused"
@@ -201,7 +209,7 @@ class Worker:
                 status=status, duration_s=duration, error=error,
                 stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
                        "peak_rss": max((s.peak_rss for s in stats), default=0), "images": images}))
-        return status
+        return status, following
 
     def _queue_changed(self, force: bool = False) -> None:
         now = time.monotonic()

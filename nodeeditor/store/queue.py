@@ -194,29 +194,32 @@ class QueueRepo:
 
     def claim_next(self, worker_id: str | None = None) -> ClaimedSession | None:
         """Take the next session (priority, then FIFO) for this worker, or None if none waits."""
+        with writing(self.engine) as conn:
+            return self._claim(conn, worker_id)
+
+    def _claim(self, conn: Connection, worker_id: str | None) -> ClaimedSession | None:
         now = time.time()
         claim = dict(status=IN_PROGRESS, session_id=uuid.uuid4().hex, worker_id=worker_id,
                      worker_host=HOST, worker_pid=os.getpid(), started=now, cancel_requested=False)
-        with writing(self.engine) as conn:
-            while True:
-                item = conn.execute(_NEXT_ITEM).first()
-                batch = conn.execute(_NEXT_BATCH).first()
-                if item is None and batch is None:
-                    return None
-                if batch is not None and (item is None or (-batch.priority, batch.id, batch.next_index)
-                                          < (-item.priority, item.batch_id, item.idx)):
-                    index = self._advance_cursor(conn, batch)
-                    if index is None:
-                        continue
-                    item_id = conn.execute(insert(Q), dict(
-                        batch_id=batch.id, idx=index, priority=batch.priority, created=now, **claim,
-                    )).inserted_primary_key[0]
-                    batch_id = batch.id
-                else:
-                    conn.execute(_CLAIM_ITEM, dict(item=item.id, **{f"new_{k}": v for k, v in claim.items()}))
-                    item_id, batch_id, index = item.id, item.batch_id, item.idx
-                break
-            workflow, parsed = self._batch(conn, batch_id)
+        while True:
+            item = conn.execute(_NEXT_ITEM).first()
+            batch = conn.execute(_NEXT_BATCH).first()
+            if item is None and batch is None:
+                return None
+            if batch is not None and (item is None or (-batch.priority, batch.id, batch.next_index)
+                                      < (-item.priority, item.batch_id, item.idx)):
+                index = self._advance_cursor(conn, batch)
+                if index is None:
+                    continue
+                item_id = conn.execute(insert(Q), dict(
+                    batch_id=batch.id, idx=index, priority=batch.priority, created=now, **claim,
+                )).inserted_primary_key[0]
+                batch_id = batch.id
+            else:
+                conn.execute(_CLAIM_ITEM, dict(item=item.id, **{f"new_{k}": v for k, v in claim.items()}))
+                item_id, batch_id, index = item.id, item.batch_id, item.idx
+            break
+        workflow, parsed = self._batch(conn, batch_id)
         overrides = parsed.values_at(index)
         return ClaimedSession(item_id, batch_id, index, workflow, overrides,
                               {f"{n}.{f}": v for (n, f), v in overrides.items()}, claim["session_id"])
@@ -240,21 +243,34 @@ class QueueRepo:
         conn.execute(_MOVE_CURSOR, dict(batch=batch.id, cursor=after, still_open=after < stop))
         return found
 
-    def _finish(self, item_id: int, status: str, *, summary: dict[str, Any] | None = None,
-                error: str | None = None, traceback: str | None = None,
-                stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> bool:
+    def _finish_in(self, conn: Connection, item_id: int, status: str, *, summary: dict[str, Any] | None = None,
+                   error: str | None = None, traceback: str | None = None,
+                   stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> bool:
         now = time.time()
-        with writing(self.engine) as conn:
-            row = conn.execute(_FINISH_ITEM, dict(
-                item=item_id, new_status=status, new_finished=now, new_error=error, new_traceback=traceback,
-                new_summary=json.dumps(summary, default=str) if summary is not None else None)).first()
-            if row is None:
-                return False
-            if stats is not None:
-                record_session(conn, item_id=item_id, batch_id=row.batch_id, session_id=row.session_id,
-                               status=status, stats=stats,
-                               duration_s=duration_s if duration_s is not None else now - (row.started or now))
+        row = conn.execute(_FINISH_ITEM, dict(
+            item=item_id, new_status=status, new_finished=now, new_error=error, new_traceback=traceback,
+            new_summary=json.dumps(summary, default=str) if summary is not None else None)).first()
+        if row is None:
+            return False
+        if stats is not None:
+            record_session(conn, item_id=item_id, batch_id=row.batch_id, session_id=row.session_id,
+                           status=status, stats=stats,
+                           duration_s=duration_s if duration_s is not None else now - (row.started or now))
         return True
+
+    def _finish(self, item_id: int, status: str, **details: Any) -> bool:
+        with writing(self.engine) as conn:
+            return self._finish_in(conn, item_id, status, **details)
+
+    def finish_and_claim(self, item_id: int, status: str, worker_id: str | None, *, claim: bool = True,
+                         **details: Any) -> ClaimedSession | None:
+        """Finish a session (as complete/fail/mark_canceled do) and, with `claim`, take the next
+        in the same transaction: a busy worker pays for one commit per session instead of two."""
+        if status not in FINISHED:
+            raise ValueError(f"{status!r} is not a finished status")
+        with writing(self.engine) as conn:
+            self._finish_in(conn, item_id, status, **details)
+            return self._claim(conn, worker_id) if claim else None
 
     def complete(self, item_id: int, summary: dict[str, Any], *, stats: Sequence[NodeFigures] | None = None,
                  duration_s: float | None = None) -> bool:
