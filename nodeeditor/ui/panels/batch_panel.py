@@ -259,8 +259,9 @@ class BatchPanel(QWidget):
     # --- the batch ------------------------------------------------------------------------
 
     def batch(self) -> Batch:
-        return Batch(runs=self.runs.value(), data=[
-            [BatchAxis(node=a.node_id, field=a.field, items=list(a.values)) for a in group.axes]
+        """The batch as edited (built without re-validating items the editors already checked)."""
+        return Batch.model_construct(runs=self.runs.value(), data=[
+            [BatchAxis.model_construct(node=a.node_id, field=a.field, items=list(a.values)) for a in group.axes]
             for group in self.groups])
 
     def editor_states(self) -> dict[str, dict[str, Any]]:
