@@ -88,20 +88,26 @@ class ExecutionPlan:
         return [nid for nid in self.order if not self.graph.outgoing.get(nid)]
 
     def _direct(self, node: NodeData, spec: NodeSpec) -> dict[str, Any]:
-        values = {name: inp.default for name, inp in spec.inputs.items() if not inp.required}
-        for name, value in node.inputs.items():
-            values[name] = value
+        """Defaults, then typed values, then overrides; the typed ones validated (defaults are valid)."""
+        typed = dict(node.inputs)
         for (nid, fname), value in self.overrides.items():
             if nid == node.id:
-                values[fname] = value
+                typed[fname] = value
         linked = {e.destination.field for e in self.graph.incoming.get(node.id, ())}
-        return {k: spec.inputs[k].validate(v) for k, v in values.items() if k not in linked}
+        values = {name: inp.default for name, inp in spec.inputs.items()
+                  if not inp.required and name not in linked}
+        values.update((k, spec.inputs[k].validate(v)) for k, v in typed.items() if k not in linked)
+        return values
 
     def _join(self, nid: str, results: dict[str, dict[Key, dict[str, Any]]]
               ) -> list[tuple[Key, list[tuple[str, Instance, str, Any]]]]:
         """Combine the parents' instances that agree on the iterations they share."""
+        edges = self.graph.incoming.get(nid, ())
+        if not any(self.scope[e.source.node] for e in edges):  # outside every iteration: one instance
+            return [((), [(e.destination.field, Instance(e.source.node), e.source.field,
+                           results[e.source.node][()][e.source.field]) for e in edges])]
         partial: list[tuple[dict[str, int], list[tuple[str, Instance, str, Any]]]] = [({}, [])]
-        for edge in self.graph.incoming.get(nid, ()):
+        for edge in edges:
             parent = edge.source.node
             pscope = self.scope[parent]
             shared = [it for it in pscope if partial and it in partial[0][0]]
