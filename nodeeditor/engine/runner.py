@@ -123,16 +123,19 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
             raise Canceled("canceled")
 
     def notify(call: NodeCall, outputs: dict[str, Any]) -> None:
-        keys[call.instance] = cache_key(call, keys)
+        if cache is not None:
+            keys[call.instance] = cache_key(call, keys)
         started(call)
         completed(call, outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type, 0.0))
 
     def execute(call: NodeCall) -> dict[str, Any]:
         if cancel.is_set():
             raise Canceled("canceled")
-        key = keys[call.instance] = cache_key(call, keys)
+        key = hit = None
+        if cache is not None:  # keys only serve the cache; without one they are not worth computing
+            key = keys[call.instance] = cache_key(call, keys)
+            hit = cache.get(key)
         started(call)
-        hit = cache.get(key) if cache is not None else None
         if hit is not None:
             completed(call, hit, NodeStat(call.instance.node_id, call.instance.id, call.spec.type,
                                           0.0, cached=True))
@@ -166,8 +169,8 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
                             error=error.message, traceback=error.traceback))
             raise error from exc
         stat = meter.stop(reading)
-        outputs = {name: getattr(output, name) for name in type(output).model_fields}
-        if cache is not None:
+        outputs = {name: getattr(output, name) for name in call.spec.outputs}
+        if key is not None and call.spec.cacheable:
             cache.put(key, outputs)
         completed(call, outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type,
                                           stat.duration_s, stat.ram_delta, stat.peak_rss, stat.vram_peak))
