@@ -260,6 +260,8 @@ def test_the_batch_saved_in_workflow_meta_round_trips(qtbot, registry, panel, wo
     width = panel.add_axis("n", "width")
     set_range(width, 8, 32, 8)
     panel.move_axis(width, 1)
+    kind = panel.add_axis("b", "kind")
+    kind.editor.list.item(1).setCheckState(Qt.CheckState.Checked)
     panel.runs.setValue(2)
     saved = panel.batch()
     panel.store_in(workflow)
@@ -274,6 +276,7 @@ def test_the_batch_saved_in_workflow_meta_round_trips(qtbot, registry, panel, wo
     assert other.axis("n", "seed").editor.base.value() == 99
     assert other.axis("n", "width").editor.kind == ai.RANGE
     assert other.axis("t", "text").values == ["a cat", "quoted"]
+    assert other.axis("b", "kind").values == ["gaussian", "box"]
     assert other.runs.value() == 2
 
 

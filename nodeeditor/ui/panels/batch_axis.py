@@ -124,9 +124,11 @@ class AxisWidget(QFrame):
         return f"{len(values):,} item{'s' if len(values) != 1 else ''}: {shown}{more}"
 
     def set_items(self, values: list[Any], state: dict[str, Any] | None = None) -> None:
-        """Load an axis from a saved batch: its editor settings when known, else the items themselves."""
+        """Load an axis from a saved batch: the saved editor and its settings when known (a file or
+        folder is read again), else the first editor that can show these items."""
         if state and (editor := self.use_editor(str(state.get("editor")))) is not None:
             editor.set_state(state)
+            editor.set_items(values)
             return
         for kind in ai.editor_kinds(self.spec):
             if self.editor_for(kind).set_items(values):
