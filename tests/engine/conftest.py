@@ -1,4 +1,4 @@
-"""A store, a registry with the test nodes, and a worker on them (stopped after each test)."""
+"""The store fixtures of tests/store, and a worker on them (stopped after each test)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,12 @@ import pytest
 
 import worker_nodes
 from nodeeditor.core.batch import Batch
-from nodeeditor.core.registry import default_registry
 from nodeeditor.engine.worker import Worker
-from nodeeditor.store.store import open_store
+from store.conftest import registry, store  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture
-def registry():
-    return default_registry()
-
-
-@pytest.fixture
-def store(isolated_home, registry):
-    opened = open_store(home=isolated_home, registry=registry)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def worker(store, registry):
+def worker(store, registry):  # noqa: F811
     worker_nodes.CALLS.clear()
     running = Worker(store, registry)
     yield running
