@@ -46,12 +46,15 @@ class Graph:
         for edge in workflow.edges:
             self.incoming[edge.destination.node].append(edge)
             self.outgoing[edge.source.node].append(edge)
+        self._order: list[str] | None = None
 
     def links_into(self, node_id: str, field: str) -> list[Edge]:
         return [e for e in self.incoming.get(node_id, ()) if e.destination.field == field]
 
     def topological_order(self) -> list[str]:
-        """Kahn's algorithm, stable in file order; raises ValueError naming a cycle."""
+        """Kahn's algorithm, stable in file order; raises ValueError naming a cycle. Computed once."""
+        if self._order is not None:
+            return list(self._order)
         indegree = {nid: 0 for nid in self.nodes}
         for edge in self.workflow.edges:
             indegree[edge.destination.node] += 1
@@ -68,7 +71,8 @@ class Graph:
         if len(order) != len(self.nodes):
             remaining = {nid for nid, d in indegree.items() if d > 0}
             raise ValueError(" -> ".join(self.find_cycle(remaining)))
-        return order
+        self._order = order
+        return list(order)
 
     def find_cycle(self, among: Iterable[str]) -> list[str]:
         """One cycle inside `among` (the nodes Kahn's algorithm could not order), first node repeated last.
@@ -147,39 +151,43 @@ def link_error(registry: Registry, workflow_or_graph: Workflow | Graph, edge: Ed
 
 def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
                 issues: list[GraphIssue]) -> None:
+    linked_fields = {e.destination.field for e in graph.incoming.get(node_id, ())}
     for name, value in inputs.items():
         field = spec.inputs.get(name)
         if field is None:
             issues.append(GraphIssue(node_id, name, f"{spec.title} has no input {name!r}"))
             continue
-        if graph.links_into(node_id, name):
+        if name in linked_fields:
             continue
         try:
             field.validate(value)
         except ValidationError as exc:
             issues.append(GraphIssue(node_id, name, f"invalid value {value!r}: {validation_message(exc)}"))
     for name, field in spec.inputs.items():
-        linked = bool(graph.links_into(node_id, name))
-        if field.required and not linked and name not in inputs:
+        if field.required and name not in linked_fields and name not in inputs:
             how = "connect it" if field.input_kind is InputKind.CONNECTION else "connect it or type a value"
             issues.append(GraphIssue(node_id, name, f"required input {field.title!r} is missing; {how}"))
 
 
 def validate_graph(workflow: Workflow, registry: Registry,
-                   overrides: dict[tuple[str, str], Any] | None = None) -> list[GraphIssue]:
-    """Every problem that would stop the graph from running, each with node and field."""
-    graph = Graph(workflow)
+                   overrides: dict[tuple[str, str], Any] | None = None, *,
+                   graph: Graph | None = None) -> list[GraphIssue]:
+    """Every problem that would stop the graph from running, each with node and field.
+
+    Pass `graph` when you have one of this workflow already: it is reused, not rebuilt.
+    """
+    graph = graph if graph is not None else Graph(workflow)
     issues: list[GraphIssue] = []
     overrides = overrides or {}
+    overridden: dict[str, dict[str, Any]] = defaultdict(dict)
+    for (nid, fname), value in overrides.items():
+        overridden[nid][fname] = value
     for node in workflow.nodes:
         spec = registry.get(node.type)
         if spec is None:
             issues.append(GraphIssue(node.id, None, f"unknown node type {node.type!r} (not installed)"))
             continue
-        inputs = dict(node.inputs)
-        for (nid, fname), value in overrides.items():
-            if nid == node.id:
-                inputs[fname] = value
+        inputs = {**node.inputs, **overridden.get(node.id, {})}
         _check_node(node.id, spec, inputs, graph, issues)
     for (nid, fname) in overrides:
         if nid not in graph.nodes:

@@ -61,12 +61,12 @@ class ExecutionPlan:
     def __init__(self, workflow: Workflow, registry: Registry,
                  overrides: dict[tuple[str, str], Any] | None = None, *, file: str | None = None) -> None:
         self.overrides = dict(overrides or {})
-        issues = validate_graph(workflow, registry, self.overrides)
+        self.graph = Graph(workflow)
+        issues = validate_graph(workflow, registry, self.overrides, graph=self.graph)
         if issues:
             raise GraphValidationError(issues, file=file)
         self.workflow = workflow
         self.registry = registry
-        self.graph = Graph(workflow)
         self.order = self.graph.topological_order()
         self.specs = {n.id: registry.get(n.type) for n in workflow.nodes}
         self.scope = self._scopes()
