@@ -18,7 +18,7 @@ import psutil
 
 SAMPLE_INTERVAL_S = 0.005
 IDLE_AFTER_S = 1.0
-"""The sampler sleeps when no node has started for this long."""
+"""The sampler sleeps when no node is running and none has started for this long."""
 
 
 @dataclass
@@ -68,6 +68,7 @@ class Meter:
         self._latest = rss()
         self._peak = self._latest
         self._last_start = 0.0
+        self._in_node = False
         self._awake = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -78,7 +79,7 @@ class Meter:
             self._latest = value
             if value > self._peak:
                 self._peak = value
-            if time.monotonic() - self._last_start > IDLE_AFTER_S:
+            if not self._in_node and time.monotonic() - self._last_start > IDLE_AFTER_S:
                 self._awake.clear()
             time.sleep(SAMPLE_INTERVAL_S)
 
@@ -87,6 +88,7 @@ class Meter:
             self._thread = threading.Thread(target=self._sample, name="rss-sampler", daemon=True)
             self._thread.start()
         self._last_start = time.monotonic()
+        self._in_node = True
         if not self._awake.is_set():
             self._awake.set()
             self._latest = rss()
@@ -99,6 +101,7 @@ class Meter:
 
     def stop(self, reading: Reading) -> Measure:
         duration = time.perf_counter() - reading.started
+        self._in_node = False
         after = rss() if duration >= SAMPLE_INTERVAL_S else self._latest
         peak = max(self._peak, after, reading.rss_before)
         cuda = _cuda()

@@ -110,6 +110,11 @@ class Worker:
                     thread.join()
         self._state = "stopped"
 
+    def close(self) -> None:
+        """Stop, and end the event thread (at application exit)."""
+        self.stop()
+        self.hub.close()
+
     def run_until_empty(self) -> dict[str, int]:
         """Run sessions in the calling thread until none is pending; returns how many ended how."""
         self._stopping.clear()

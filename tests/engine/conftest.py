@@ -17,8 +17,7 @@ def worker(store, registry):  # noqa: F811
     worker_nodes.CALLS.clear()
     running = Worker(store, registry)
     yield running
-    running.stop()
-    running.hub.close()
+    running.close()
 
 
 def axis_batch(node: str, field: str, items: list[Any], runs: int = 1) -> Batch:
