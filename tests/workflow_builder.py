@@ -28,3 +28,15 @@ def invoke(type_name: str, **inputs: Any) -> Any:
 
     spec = default_registry().get(type_name)
     return spec.cls.model_validate(inputs).invoke(None)
+
+
+def refused(type_name: str, field: str, **inputs: Any) -> str:
+    """Run one node expecting a LocatedError on `field`; returns its message."""
+    import pytest
+
+    from nodeeditor.core.errors import LocatedError
+
+    with pytest.raises(LocatedError) as caught:
+        invoke(type_name, **inputs)
+    assert caught.value.field == field
+    return caught.value.message

@@ -126,6 +126,11 @@ def _check_bounds(low: float, high: float) -> None:
         raise LocatedError(f"high ({high}) is below low ({low})", field="high")
 
 
+def _clamped(value: float, low: float, high: float) -> float:
+    _check_bounds(low, high)
+    return min(max(value, low), high)
+
+
 @node("clamp", title="Clamp", category="math", tags=("integer", "limit", "bound"))
 class ClampInvocation(BaseNode):
     """value limited to low..high (both included)."""
@@ -135,8 +140,7 @@ class ClampInvocation(BaseNode):
     high: int = InputField(100, description="Largest result")
 
     def invoke(self, context: InvocationContext) -> IntegerOutput:
-        _check_bounds(self.low, self.high)
-        return IntegerOutput(value=min(max(self.value, self.low), self.high))
+        return IntegerOutput(value=_clamped(self.value, self.low, self.high))
 
 
 class FloatOperation(str, Enum):
@@ -217,8 +221,7 @@ class FloatClampInvocation(BaseNode):
     high: float = InputField(1.0, description="Largest result")
 
     def invoke(self, context: InvocationContext) -> FloatOutput:
-        _check_bounds(self.low, self.high)
-        return FloatOutput(value=min(max(self.value, self.low), self.high))
+        return FloatOutput(value=_clamped(self.value, self.low, self.high))
 
 
 @node("float_abs", title="Float Absolute Value", category="math", tags=("float", "magnitude", "abs"))

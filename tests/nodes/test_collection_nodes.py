@@ -2,19 +2,11 @@
 
 import pytest
 
-from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.registry import default_registry
 from nodeeditor.engine.runner import run_workflow
-from workflow_builder import build, invoke
+from workflow_builder import build, invoke, refused
 
 ITEMS = ["a", "b", "c", "d", "e"]
-
-
-def refused(type_name, field, **inputs):
-    with pytest.raises(LocatedError) as caught:
-        invoke(type_name, **inputs)
-    assert caught.value.field == field
-    return caught.value.message
 
 
 def test_length_counts_items():

@@ -5,20 +5,12 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.registry import default_registry
-from workflow_builder import invoke
+from workflow_builder import invoke, refused
 
 
 def value(type_name, **inputs):
     return invoke(type_name, **inputs).value
-
-
-def refused(type_name, field, **inputs):
-    with pytest.raises(LocatedError) as caught:
-        invoke(type_name, **inputs)
-    assert caught.value.field == field
-    return caught.value.message
 
 
 @pytest.mark.parametrize("type_name, a, b, expected", [

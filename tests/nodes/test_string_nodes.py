@@ -1,18 +1,8 @@
 """String nodes: join, split, lines, replace (plain and regex), templates, concatenate, length, case."""
 
-import pytest
-
-from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.registry import default_registry
 from nodeeditor.engine.runner import run_workflow
-from workflow_builder import build, invoke
-
-
-def refused(type_name, field, **inputs):
-    with pytest.raises(LocatedError) as caught:
-        invoke(type_name, **inputs)
-    assert caught.value.field == field
-    return caught.value.message
+from workflow_builder import build, invoke, refused
 
 
 def test_join_puts_the_separator_between_items():
