@@ -20,6 +20,7 @@ def _panel(qtbot, store, **kwargs) -> QueuePanel:
     panel.resize(900, 500)
     panel.show()
     qtbot.waitExposed(panel)
+    assert panel.wait_idle()
     return panel
 
 
@@ -52,13 +53,17 @@ def test_status_and_batch_filters(qtbot, store):
     finish(store, 3)
     panel = _panel(qtbot, store)
     panel.set_filter(status="completed")
+    panel.wait_idle()
     assert [panel.model.row_at(r).key for r in range(panel.model.rowCount())] == ["1:0", "1:1", "1:2"]
     panel.set_filter(status="pending")
+    panel.wait_idle()
     assert panel.model.rowCount() == 4
     panel.set_filter(batch_id=second.batch_id)
+    panel.wait_idle()
     assert panel.model.rowCount() == 3
     assert {panel.model.row_at(r).batch_id for r in range(3)} == {second.batch_id}
     panel.set_filter(status="completed", batch_id=first.batch_id)
+    panel.wait_idle()
     assert panel.model.rowCount() == 3
     assert panel.batch_filter.currentData() == first.batch_id
 
@@ -71,6 +76,7 @@ def test_finished_sessions_update_their_rows_in_place(qtbot, store):
     finish(store, 5)
     finish(store, 1, status="failed")
     panel.refresh()
+    panel.wait_idle()
     assert resets == []
     assert [_text(panel.model, r, "status") for r in range(7)] == ["completed"] * 5 + ["failed", "pending"]
     assert _text(panel.model, 5, "error") == "ValueError: boom"
@@ -81,8 +87,10 @@ def test_a_status_filter_drops_rows_that_leave_it_and_keeps_the_rest(qtbot, stor
     store.queue.enqueue(adder(), grid(list(range(3)), list(range(100))))
     panel = _panel(qtbot, store)
     panel.set_filter(status="pending")
+    panel.wait_idle()
     finish(store, 7)
     panel.refresh()
+    panel.wait_idle()
     keys = [panel.model.row_at(r).key for r in range(panel.model.rowCount())]
     assert keys == [row.key for row in store.queue.list_items(status="pending", limit=len(keys))]
     assert keys[0] == "1:7"
@@ -113,6 +121,7 @@ def test_new_items_appear_at_the_end_of_a_fully_loaded_list(qtbot, store):
     store.queue.enqueue(adder(), grid([5], [1, 2, 3]))
     panel._queue_changed({})
     panel.refresh()
+    panel.wait_idle()
     assert panel.model.rowCount() == 5
     assert _text(panel.model, 4, "values") == "a.value=5, b.value=3"
 
@@ -122,11 +131,13 @@ def test_cancel_selected_and_retry_change_the_stored_status(qtbot, store):
     panel = _panel(qtbot, store)
     panel.select_rows([1, 2])
     panel.cancel_selected()
+    panel.wait_idle()
     assert [store.queue.get(k).status for k in ("1:0", "1:1", "1:2", "1:3")] == [
         "pending", "canceled", "canceled", "pending"]
     assert _text(panel.model, 1, "status") == "canceled"
     panel.select_rows([1])
     panel.retry_failed()
+    panel.wait_idle()
     assert store.queue.get("1:1").status == "pending"
     assert store.queue.get("1:2").status == "canceled"
 
@@ -137,9 +148,11 @@ def test_cancel_batch_and_cancel_all_pending(qtbot, store):
     panel = _panel(qtbot, store)
     panel.select_rows([0])
     panel.cancel_batch()
+    panel.wait_idle()
     assert store.queue.counts(first.batch_id)["canceled"] == 4
     assert store.queue.counts(second.batch_id)["pending"] == 2
     panel.cancel_pending()
+    panel.wait_idle()
     assert store.queue.counts()["pending"] == 0
     assert {_text(panel.model, r, "status") for r in range(6)} == {"canceled"}
 
@@ -150,8 +163,10 @@ def test_retry_failed_of_the_shown_batch_and_clear_finished(qtbot, store):
     finish(store, 1)
     panel = _panel(qtbot, store)
     panel.retry_failed()
+    panel.wait_idle()
     assert store.queue.counts() == {"pending": 3, "in_progress": 0, "completed": 1, "failed": 0, "canceled": 0}
     panel.clear_finished()
+    panel.wait_idle()
     assert panel.model.rowCount() == 3
     assert store.queue.count_items() == 3
 
@@ -165,6 +180,9 @@ def test_pause_button_pauses_and_resumes_the_worker(qtbot, store):
 
         def resume(self):
             calls.append("resume")
+
+        def wake(self):
+            calls.append("wake")
 
     panel = _panel(qtbot, store, worker=Worker())
     panel.pause_button.click()

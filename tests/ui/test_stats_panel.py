@@ -37,6 +37,7 @@ def _panel(qtbot, store, **kwargs) -> StatsPanel:
     panel = StatsPanel(store.stats, **kwargs)
     qtbot.addWidget(panel)
     panel.resize(900, 600)
+    panel.show()
     return panel
 
 
@@ -51,6 +52,7 @@ def test_rows_equal_the_stored_figures_of_the_batch(qtbot, store):
     batch_id, _items = _fill(store)
     panel = _panel(qtbot, store)
     panel.set_scope("batch", batch_id=batch_id)
+    assert panel.wait_idle()
     stored = store.stats.by_node_type(batch_id=batch_id)
     assert sorted(_table(panel), key=lambda r: r["node_type"]) == sorted(_stored(stored), key=lambda r: r["node_type"])
     assert {r["node_type"]: r["calls"] for r in _table(panel)} == {"integer": 6, "add": 3}
@@ -60,7 +62,9 @@ def test_session_scope_follows_the_selected_queue_row(qtbot, store):
     _batch_id, items = _fill(store)
     panel = _panel(qtbot, store)
     panel.set_scope("session")
+    assert panel.wait_idle()
     panel.show_item(store.queue.get(items[1]))
+    assert panel.wait_idle()
     assert _table(panel) == _stored(store.stats.by_node_type(item_id=items[1]))
     assert panel.title.text() == f"item {items[1]}"
 
@@ -69,6 +73,7 @@ def test_columns_sort_by_their_numbers(qtbot, store):
     batch_id, _items = _fill(store)
     panel = _panel(qtbot, store)
     panel.set_scope("batch", batch_id=batch_id)
+    assert panel.wait_idle()
     panel.table.sortByColumn(KEYS.index("calls"), Qt.SortOrder.DescendingOrder)
     assert [r["node_type"] for r in _table(panel)] == ["integer", "add"]
     panel.table.sortByColumn(KEYS.index("total_s"), Qt.SortOrder.DescendingOrder)
@@ -79,6 +84,7 @@ def test_vram_column_shows_only_when_measured(qtbot, store):
     batch_id, _items = _fill(store)
     panel = _panel(qtbot, store)
     panel.set_scope("batch", batch_id=batch_id)
+    assert panel.wait_idle()
     assert panel.table.isColumnHidden(KEYS.index("vram_peak"))
 
 
@@ -86,6 +92,7 @@ def test_time_bars_have_one_bar_per_node_type(qtbot, store):
     batch_id, _items = _fill(store)
     panel = _panel(qtbot, store)
     panel.set_scope("batch", batch_id=batch_id)
+    assert panel.wait_idle()
     bars = panel._bars.opts
     assert list(bars["height"]) == [r.total_s for r in store.stats.by_node_type(batch_id=batch_id)]
 
@@ -99,6 +106,7 @@ def test_memory_chart_draws_samples_and_node_markers_from_the_bridge(qtbot, stor
                               duration_s=0.5, peak_rss=120 * 2**20))
     bridge.flush()
     panel._tick()
+    assert panel.wait_idle()
     xs, ys = panel._memory_line.getData()
     assert list(xs) == [100.0, 101.0]
     assert list(ys) == [100.0, 120.0]
@@ -111,10 +119,12 @@ def test_a_finished_session_of_the_shown_batch_reloads_the_table(qtbot, store):
     bridge = EngineBridge()
     panel = _panel(qtbot, store, bridge=bridge)
     panel.set_scope("batch", batch_id=batch_id)
+    assert panel.wait_idle()
     item = _run_by_hand(store, {"a": ("integer", 0.001)})
     bridge.push(SessionCompleted(session_id="x", item_id=item, batch_id=batch_id, status="completed"))
     bridge.flush()
     panel._tick()
+    assert panel.wait_idle()
     assert {r["node_type"]: r["calls"] for r in _table(panel)} == {"integer": 7, "add": 3}
 
 
@@ -123,6 +133,7 @@ def test_after_a_real_run_the_rows_equal_the_stored_figures(qtbot, store, worker
     panel = _panel(qtbot, store, bridge=bridge)
     batch = store.queue.enqueue(adder(), grid([1, 2, 3], [10, 20]))
     panel.set_scope("batch", batch_id=batch.batch_id)
+    assert panel.wait_idle()
     worker.start()
     qtbot.waitUntil(lambda: store.queue.counts(batch.batch_id)["completed"] == 6, timeout=10_000)
     qtbot.waitUntil(lambda: sum(r["calls"] for r in _table(panel)) == 18, timeout=5000)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nodeeditor.engine.events import NodeCompleted, NodeProgress, QueueChanged, SessionCompleted, SessionStarted
+from nodeeditor.engine.events import (MemorySample, NodeCompleted, NodeProgress, QueueChanged, SessionCompleted,
+                                      SessionStarted)
 from nodeeditor.ui.bridge import EngineBridge
 from nodeeditor.ui.panels.status_summary import StatusSummary, format_bytes
 
@@ -24,7 +25,18 @@ def test_counts_progress_and_rss_follow_the_events(qtbot):
     bridge.push(SessionCompleted(session_id="s", item_id=7, status="failed"))
     bridge.flush()
     assert summary.item_label.text() == "last: failed"
-    assert summary.progress.isHidden()
+    assert not summary.progress.isEnabled()
+    assert summary.progress.value() == 0
+
+
+def test_rss_follows_the_worker_samples_while_they_come(qtbot):
+    bridge = EngineBridge()
+    summary = StatusSummary(bridge)
+    qtbot.addWidget(summary)
+    bridge.push(MemorySample(rss=300 * 2**20))
+    bridge.flush()
+    summary.update_rss()
+    assert summary.rss_label.text() == "RSS 300.0 MB"
 
 
 def test_bytes_read_as_a_person_writes_them():

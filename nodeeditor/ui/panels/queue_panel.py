@@ -1,8 +1,8 @@
 """The queue dock: a paged table of sessions with filters and the actions a person takes on them.
 
-Reads stay on the GUI thread because each one is a single small indexed query (a page, a span of
-visible rows, or the counts); engine events only mark the table stale, and a timer refreshes the
-visible rows at most REFRESH_INTERVAL_MS apart, so a busy worker costs the GUI a few ms a tick.
+Every store call (pages, the visible span, counts, batches, cancel/retry/clear) runs on the
+panel's StoreReader thread, so the GUI thread never waits on SQLite. Engine events only mark the
+table stale; a timer re-reads the visible rows at most REFRESH_INTERVAL_MS apart.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView,
                                QLabel, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from nodeeditor.ui.store_reader import StoreReader
 
 from .queue_model import COLUMNS, QueueTableModel
 
@@ -28,13 +30,16 @@ class QueuePanel(QWidget):
     selectedItemChanged = Signal(object)
     """The queue row under the cursor (or None), e.g. for the stats panel."""
 
-    def __init__(self, queue: Any, bridge: Any = None, worker: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, queue: Any, bridge: Any = None, worker: Any = None, reader: Any = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.queue = queue
         self.worker = worker
-        self.model = QueueTableModel(queue, parent=self)
+        self.reader = reader if reader is not None else StoreReader(self, "queue-panel-reader")
+        self.model = QueueTableModel(queue, self.reader, parent=self)
         self._stale = False
         self._batches_stale = True
+        self._actions = 0
 
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", None)
@@ -140,8 +145,10 @@ class QueuePanel(QWidget):
 
     def _reload_batches(self) -> None:
         self._batches_stale = False
+        self.reader.submit("batches", self.queue.batches, self._show_batches)
+
+    def _show_batches(self, batches: list[Any]) -> None:
         current = self.batch_filter.currentData()
-        batches = list(self.queue.batches())
         known = [self.batch_filter.itemData(i) for i in range(1, self.batch_filter.count())]
         if known == [b.batch_id for b in batches]:
             return
@@ -157,7 +164,10 @@ class QueuePanel(QWidget):
             self._filter_changed()
 
     def _update_summary(self) -> None:
-        counts = self.queue.counts(batch_id=self.model.batch_id)
+        queue, batch_id = self.queue, self.model.batch_id
+        self.reader.submit("counts", lambda: queue.counts(batch_id=batch_id), self._show_counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
         shown = counts.get(self.model.status, 0) if self.model.status else sum(counts.values())
         parts = [f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in STATUSES if counts.get(s)]
         self.summary.setText(f"{self.model.rowCount()} of {shown} loaded · " + (", ".join(parts) or "empty"))
@@ -168,10 +178,19 @@ class QueuePanel(QWidget):
 
     def set_filter(self, status: str | None = None, batch_id: int | None = None) -> None:
         """Show only `status` and/or `batch_id` (None: all)."""
-        if batch_id is not None and self.batch_filter.findData(batch_id) < 0:
-            self._reload_batches()
+        self.status_filter.blockSignals(True)
         self.status_filter.setCurrentIndex(max(self.status_filter.findData(status), 0))
+        self.status_filter.blockSignals(False)
+        if batch_id is not None and self.batch_filter.findData(batch_id) < 0:
+            self.batch_filter.addItem(f"#{batch_id}", batch_id)
+        self.batch_filter.blockSignals(True)
         self.batch_filter.setCurrentIndex(max(self.batch_filter.findData(batch_id), 0))
+        self.batch_filter.blockSignals(False)
+        self._filter_changed()
+
+    def wait_idle(self, timeout_s: float = 5.0) -> bool:
+        """Block until every store read and action asked for so far is applied (tools, tests)."""
+        return self.reader.wait_idle(timeout_s)
 
     # actions -----------------------------------------------------------------------------------
     def selected_rows(self) -> list[Any]:
@@ -186,32 +205,29 @@ class QueuePanel(QWidget):
             selection.select(self.model.index(row, 0), flags)
 
     def cancel_selected(self) -> None:
-        for row in self.selected_rows():
-            if row.status in ("pending", "in_progress"):
-                self.queue.cancel_item(row.key)
-        self._after_action()
+        keys = [row.key for row in self.selected_rows() if row.status in ("pending", "in_progress")]
+        self._act(lambda: [self.queue.cancel_item(key) for key in keys])
 
     def cancel_batch(self) -> None:
-        batch_ids = {row.batch_id for row in self.selected_rows()} or {self.model.batch_id}
-        for batch_id in batch_ids - {None}:
-            self.queue.cancel_batch(batch_id)
-        self._after_action()
+        batch_ids = ({row.batch_id for row in self.selected_rows()} or {self.model.batch_id}) - {None}
+        self._act(lambda: [self.queue.cancel_batch(batch_id) for batch_id in sorted(batch_ids)])
 
     def cancel_pending(self) -> None:
-        self.queue.cancel_pending()
-        self._after_action()
+        self._act(self.queue.cancel_pending)
 
     def retry_failed(self) -> None:
+        """Retry the selected failed or canceled rows, or every failed one of the batch shown."""
         chosen = [row.key for row in self.selected_rows() if row.status in ("failed", "canceled")]
-        if chosen:
-            self.queue.retry(item_ids=chosen)
-        else:
-            self.queue.retry(batch_id=self.model.batch_id)
-        self._after_action()
+        batch_id = self.model.batch_id
+        self._act(lambda: self.queue.retry(item_ids=chosen) if chosen else self.queue.retry(batch_id=batch_id))
 
     def clear_finished(self) -> None:
-        self.queue.clear_finished()
-        self._after_action()
+        self._act(self.queue.clear_finished)
+
+    def _act(self, change: Any) -> None:
+        """Run a queue change on the reader thread, then refresh and wake the worker."""
+        self._actions += 1
+        self.reader.submit(f"action {self._actions}", change, lambda _result: self._after_action())
 
     def _set_paused(self, paused: bool) -> None:
         if self.worker is None:
@@ -226,6 +242,8 @@ class QueuePanel(QWidget):
         self._batches_stale = True
         self.model.expect_more()
         self.refresh()
+        if self.worker is not None:
+            self.worker.wake()
 
     def _current_changed(self, current: Any, _previous: Any) -> None:
         self.selectedItemChanged.emit(self.model.row_at(current.row()) if current.isValid() else None)
@@ -237,5 +255,5 @@ class QueueDock(QDockWidget):
     def __init__(self, queue: Any, bridge: Any = None, worker: Any = None, parent: QWidget | None = None) -> None:
         super().__init__("Queue", parent)
         self.setObjectName("queue_dock")
-        self.panel = QueuePanel(queue, bridge, worker, self)
+        self.panel = QueuePanel(queue, bridge, worker, parent=self)
         self.setWidget(self.panel)

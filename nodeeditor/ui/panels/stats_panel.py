@@ -1,8 +1,9 @@
 """The stats dock: per node type figures of a session or batch from the store, and two charts.
 
-The table and the time-per-type bars come from `StatsRepo.by_node_type`; the memory line is fed
-live by the bridge (memory samples and per-node peak RSS, with node start/end markers) and is
-redrawn at most CHART_INTERVAL_MS apart, so a busy worker never makes the charts the bottleneck.
+The table and the time-per-type bars come from `StatsRepo.by_node_type`, read on the panel's
+StoreReader thread; the memory line is fed live by the bridge (memory samples and per-node peak
+RSS, with node start/end markers) and is redrawn at most CHART_INTERVAL_MS apart, so a busy worker
+never makes the charts the bottleneck.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from nodeeditor.ui.store_reader import StoreReader
 
 from .queue_model import format_duration
 from .status_summary import format_bytes
@@ -22,8 +27,6 @@ CHART_INTERVAL_MS = 500
 MEMORY_POINTS = 20_000
 """Memory samples and node markers kept for the live chart; older ones fall off."""
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("node_type", "Node type"), ("calls", "Calls"), ("total_s", "Total time"), ("mean_s", "Mean time"),
@@ -43,46 +46,34 @@ def _text(key: str, value: Any) -> str:
     return str(value)
 
 
-class NodeTypeStatsModel(QAbstractTableModel):
-    """One row per node type; SORT_ROLE gives the raw number so sorting is numeric."""
+class NodeTypeStatsModel(QStandardItemModel):
+    """One row per node type, in C++ cells (painting never calls Python); SORT_ROLE holds the
+    raw number so sorting is numeric."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels([title for _key, title in COLUMNS])
         self._rows: list[Any] = []
         self.show_vram = False
 
     def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
         self._rows = list(rows)
-        self.show_vram = any(getattr(r, "vram_peak", None) is not None for r in self._rows)
-        self.endResetModel()
+        self.show_vram = any(r.vram_peak is not None for r in self._rows)
+        self.setRowCount(0)
+        for row in self._rows:
+            cells = []
+            for key, _title in COLUMNS:
+                value = getattr(row, key)
+                cell = QStandardItem(_text(key, value))
+                cell.setEditable(False)
+                cell.setData(value if value is not None else -1, SORT_ROLE)
+                if key != "node_type":
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                cells.append(cell)
+            self.appendRow(cells)
 
     def rows(self) -> list[Any]:
         return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        key = COLUMNS[index.column()][0]
-        value = getattr(self._rows[index.row()], key, None)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(key, value)
-        if role == SORT_ROLE:
-            return value if value is not None else -1
-        if role == Qt.ItemDataRole.TextAlignmentRole and key != "node_type":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class StatsPanel(QWidget):
@@ -90,9 +81,10 @@ class StatsPanel(QWidget):
 
     SCOPES = (("session", "Selected session"), ("batch", "Selected batch"), ("all", "All runs"))
 
-    def __init__(self, stats: Any, bridge: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, stats: Any, bridge: Any = None, reader: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stats = stats
+        self.reader = reader if reader is not None else StoreReader(self, "stats-panel-reader")
         self.scope = "batch"
         self.item_id: int | None = None
         self.batch_id: int | None = None
@@ -129,6 +121,8 @@ class StatsPanel(QWidget):
         self.memory_chart.showGrid(x=True, y=True, alpha=0.2)
         self.memory_chart.hideButtons()
         self._memory_line = self.memory_chart.plot([], [], pen=pg.mkPen("#3b82f6", width=2))
+        self._memory_line.setDownsampling(auto=True, method="peak")
+        self._memory_line.setClipToView(True)
         self._start_marks = pg.ScatterPlotItem(symbol="t1", size=7, brush=pg.mkBrush("#22a559"), pen=None)
         self._end_marks = pg.ScatterPlotItem(symbol="t", size=7, brush=pg.mkBrush("#e5484d"), pen=None)
         self.memory_chart.addItem(self._start_marks)
@@ -182,17 +176,29 @@ class StatsPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Read the figures of the current scope from the store and redraw table and bars."""
+        """Read the figures of the current scope from the store, then redraw table and bars."""
         self._stats_dirty = False
+        stats = self.stats
         if self.scope == "session" and self.item_id is not None:
-            rows = self.stats.by_node_type(item_id=self.item_id)
-            self.title.setText(f"item {self.item_id}")
+            item_id = self.item_id
+            self.title.setText(f"item {item_id}")
+            self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id), self._show_rows)
         elif self.scope == "batch" and self.batch_id is not None:
-            rows = self.stats.by_node_type(batch_id=self.batch_id)
-            self.title.setText(f"batch {self.batch_id}")
+            batch_id = self.batch_id
+            self.title.setText(f"batch {batch_id}")
+            self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id), self._show_rows)
+        elif self.scope == "all":
+            self.title.setText("all runs")
+            self.reader.submit("stats", stats.by_node_type, self._show_rows)
         else:
-            rows = self.stats.by_node_type() if self.scope == "all" else []
-            self.title.setText("all runs" if self.scope == "all" else "select a queue item")
+            self.title.setText("select a queue item")
+            self.reader.submit("stats", list, self._show_rows)
+
+    def wait_idle(self, timeout_s: float = 5.0) -> bool:
+        """Block until the figures asked for so far are shown (tools, tests)."""
+        return self.reader.wait_idle(timeout_s)
+
+    def _show_rows(self, rows: list[Any]) -> None:
         self.model.set_rows(rows)
         self.table.setColumnHidden(6, not self.model.show_vram)
         self._draw_bars(rows)
@@ -234,15 +240,16 @@ class StatsPanel(QWidget):
     def _tick(self) -> None:
         if self._stats_dirty:
             self.reload()
-        if self._memory_dirty:
+        if self._memory_dirty and self.isVisible():
             self._memory_dirty = False
             self._draw_memory()
 
     def _draw_memory(self) -> None:
-        points = sorted(self._memory)
-        self._memory_line.setData([p[0] for p in points], [p[1] for p in points])
-        self._start_marks.setData(pos=list(self._starts))
-        self._end_marks.setData(pos=list(self._ends))
+        """Samples arrive in time order from one worker, so the line needs no sort."""
+        points = np.array(self._memory, dtype=float).reshape(-1, 2)
+        self._memory_line.setData(points[:, 0], points[:, 1])
+        self._start_marks.setData(pos=np.array(self._starts, dtype=float).reshape(-1, 2))
+        self._end_marks.setData(pos=np.array(self._ends, dtype=float).reshape(-1, 2))
 
     def memory_points(self) -> int:
         return len(self._memory)
@@ -254,6 +261,6 @@ class StatsDock(QDockWidget):
     def __init__(self, stats: Any, bridge: Any = None, parent: QWidget | None = None) -> None:
         super().__init__("Stats", parent)
         self.setObjectName("stats_dock")
-        self.panel = StatsPanel(stats, bridge, self)
+        self.panel = StatsPanel(stats, bridge, parent=self)
         self.setWidget(self.panel)
 

@@ -1,18 +1,23 @@
 """A status-bar line: how many sessions are in each state, how far the running one is, and the RSS.
 
-It only listens to the bridge (already coalesced) and reads the process RSS on a slow timer, so it
-never queries the store or waits on the worker.
+It only listens to the bridge (already coalesced). The RSS comes from the worker's memory samples
+while it runs (the worker shares this process); a slow timer reads it itself only when no sample
+came lately, because a /proc read on the GUI thread waits for the GIL behind a busy worker.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import time
+
 import psutil
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 RSS_INTERVAL_MS = 1000
+SAMPLE_FRESH_S = 2.0
+"""A worker memory sample younger than this stands in for reading the RSS here."""
 SHOWN = (("pending", "pending"), ("in_progress", "running"), ("completed", "done"),
          ("failed", "failed"), ("canceled", "canceled"))
 
@@ -26,7 +31,11 @@ def format_bytes(value: float) -> str:
 
 
 class StatusSummary(QWidget):
-    """Counts, current item progress and process RSS, for `QStatusBar.addPermanentWidget`."""
+    """Counts, current item progress and process RSS, for `QStatusBar.addPermanentWidget`.
+
+    Every part has a fixed width: a size change would re-lay out the whole window (docks and
+    charts included) on every session, which costs the GUI thread tens of ms behind a busy worker.
+    """
 
     def __init__(self, bridge: Any = None, counts: dict[str, int] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -37,17 +46,20 @@ class StatusSummary(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setFixedWidth(120)
         self.progress.setTextVisible(False)
-        self.progress.hide()
+        self.progress.setEnabled(False)
         self.rss_label = QLabel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.counts_label, self.item_label, self.progress, self.rss_label):
+        for widget, width in ((self.counts_label, 330), (self.item_label, 150), (self.progress, 120),
+                              (self.rss_label, 100)):
+            widget.setFixedWidth(width)
             layout.addWidget(widget)
         self._process = psutil.Process()
         self._session: Any = None
         self._nodes_total = 0
         self._nodes_done = 0
         self._fraction = 0.0
+        self._last_sample = 0.0
         self.set_counts(counts or {})
         self._rss_timer = QTimer(self, interval=RSS_INTERVAL_MS, timeout=self.update_rss)
         self._rss_timer.start()
@@ -58,20 +70,29 @@ class StatusSummary(QWidget):
             bridge.nodeCompleted.connect(self.node_completed)
             bridge.nodeProgress.connect(self.node_progress)
             bridge.sessionCompleted.connect(self.session_completed)
+            bridge.memorySample.connect(self.memory_sample)
 
     def set_counts(self, counts: dict[str, int]) -> None:
         parts = [f"{counts.get(key, 0)} {label}" for key, label in SHOWN if counts.get(key)]
         self.counts_label.setText(" · ".join(parts) if parts else "queue empty")
 
     def update_rss(self) -> None:
-        self.rss_label.setText(f"RSS {format_bytes(self._process.memory_info().rss)}")
+        if time.monotonic() - self._last_sample > SAMPLE_FRESH_S:
+            self._show_rss(self._process.memory_info().rss)
+
+    def memory_sample(self, event: Any) -> None:
+        self._last_sample = time.monotonic()
+        self._show_rss(event.rss)
+
+    def _show_rss(self, rss: int) -> None:
+        self.rss_label.setText(f"RSS {format_bytes(rss)}")
 
     def session_started(self, event: Any) -> None:
         self._session = event
         self._nodes_total = max(event.nodes, 1)
         self._nodes_done = 0
         self._fraction = 0.0
-        self.progress.show()
+        self.progress.setEnabled(True)
         self._show_progress()
 
     def node_completed(self, event: Any) -> None:
@@ -88,7 +109,8 @@ class StatusSummary(QWidget):
     def session_completed(self, event: Any) -> None:
         if self._session is not None and event.session_id == self._session.session_id:
             self._session = None
-            self.progress.hide()
+            self.progress.setValue(0)
+            self.progress.setEnabled(False)
             self.item_label.setText(f"last: {event.status}")
 
     @property
