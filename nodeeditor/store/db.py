@@ -8,9 +8,11 @@ get their own defaults.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from operator import itemgetter
+from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event
+from sqlalchemy.sql import ClauseElement
 
 BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "nodeeditor_immediate"
@@ -32,7 +34,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     immediate = conn.get_execution_options().get(IMMEDIATE, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    conn.connection.cursor().execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -60,3 +62,55 @@ def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         with conn.begin():
             yield conn
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run on the driver's cursor.
+
+    For the few statements every session runs (claim, finish, figures): SQLAlchemy's per-call
+    work costs several times what SQLite itself spends on them. Rows come back as tuples in the
+    statement's column order; the caller's transaction is used as is.
+    """
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, list[str] | None, dict[str, Any]]] = {}
+
+    def _for(self, conn: Connection) -> tuple[str, list[str] | None, dict[str, Any]]:
+        found = self._compiled.get(conn.dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=conn.dialect)
+            order = list(compiled.positiontup) if compiled.positional else None
+            found = self._compiled[conn.dialect.name] = (str(compiled), order, dict(compiled.params))
+        return found
+
+    def _bind(self, conn: Connection, params: dict[str, Any]) -> tuple[str, Any]:
+        sql, order, defaults = self._for(conn)
+        merged = {**defaults, **params}
+        return sql, tuple(merged[name] for name in order) if order is not None else merged
+
+    def run(self, conn: Connection, **params: Any) -> Any:
+        """Execute once; returns the driver's cursor (fetchone/fetchall give tuples)."""
+        sql, bound = self._bind(conn, params)
+        cursor = conn.connection.cursor()
+        cursor.execute(sql, bound)
+        return cursor
+
+    def run_many(self, conn: Connection, names: tuple[str, ...], rows: list[tuple]) -> None:
+        """executemany of rows given as tuples in the order of `names` (every parameter named)."""
+        if not rows:
+            return
+        sql, order, _defaults = self._for(conn)
+        cursor = conn.connection.cursor()
+        if order is None:
+            cursor.executemany(sql, [dict(zip(names, row)) for row in rows])
+        elif list(names) == order:
+            cursor.executemany(sql, rows)
+        else:
+            pick = itemgetter(*[names.index(name) for name in order])
+            cursor.executemany(sql, [pick(row) for row in rows])
+
+
+def named_values(columns: tuple[str, ...]) -> dict[str, Any]:
+    """{column: bindparam("v_column")}, for INSERT/UPDATE statements run through Prepared."""
+    return {column: bindparam(f"v_{column}") for column in columns}

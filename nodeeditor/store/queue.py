@@ -28,7 +28,7 @@ from nodeeditor.core.graph import validate_graph
 from nodeeditor.core.registry import Registry, default_registry
 from nodeeditor.core.workflow import Workflow
 
-from .db import reading, writing
+from .db import Prepared, named_values, reading, writing
 from .stats import NodeFigures, record_session
 from .tables import batches as B
 from .tables import queue_items as Q
@@ -104,22 +104,24 @@ class BatchSummary:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-# The statements of the claim and finish paths are built once: building them costs more than running them.
+# The statements every session runs, compiled once and run on the driver (see db.Prepared).
 _TAKEN_PAGE = 64
 _CLAIM_COLUMNS = ("status", "session_id", "worker_id", "worker_host", "worker_pid", "started", "cancel_requested")
-_NEXT_ITEM = (select(Q.c.id, Q.c.priority, Q.c.batch_id, Q.c.idx).where(Q.c.status == PENDING)
-              .order_by(Q.c.priority.desc(), Q.c.batch_id, Q.c.idx).limit(1).with_for_update(skip_locked=True))
-_NEXT_BATCH = (select(B.c.id, B.c.priority, B.c.next_index, B.c.stop_index).where(B.c.open.is_(True))
-               .order_by(B.c.priority.desc(), B.c.id).limit(1).with_for_update())
-_TAKEN = (select(Q.c.idx).where(Q.c.batch_id == bindparam("batch"), Q.c.idx >= bindparam("lo"),
-                                Q.c.idx < bindparam("hi")).order_by(Q.c.idx).limit(_TAKEN_PAGE))
-_MOVE_CURSOR = (update(B).where(B.c.id == bindparam("batch"))
-                .values(next_index=bindparam("cursor"), open=bindparam("still_open")))
-_CLAIM_ITEM = update(Q).where(Q.c.id == bindparam("item")).values(
-    finished=None, error=None, traceback=None, summary=None, **{c: bindparam(f"new_{c}") for c in _CLAIM_COLUMNS})
-_FINISH_ITEM = (update(Q).where(Q.c.id == bindparam("item"), Q.c.status == IN_PROGRESS)
-                .values(**{c: bindparam(f"new_{c}") for c in ("status", "finished", "error", "traceback", "summary")})
-                .returning(Q.c.batch_id, Q.c.session_id, Q.c.started))
+_NEXT_ITEM = Prepared(select(Q.c.id, Q.c.priority, Q.c.batch_id, Q.c.idx).where(Q.c.status == PENDING)
+                      .order_by(Q.c.priority.desc(), Q.c.batch_id, Q.c.idx).limit(1).with_for_update(skip_locked=True))
+_NEXT_BATCH = Prepared(select(B.c.id, B.c.priority, B.c.next_index, B.c.stop_index).where(B.c.open.is_(True))
+                       .order_by(B.c.priority.desc(), B.c.id).limit(1).with_for_update())
+_TAKEN = Prepared(select(Q.c.idx).where(Q.c.batch_id == bindparam("batch"), Q.c.idx >= bindparam("lo"),
+                                        Q.c.idx < bindparam("hi")).order_by(Q.c.idx).limit(_TAKEN_PAGE))
+_MOVE_CURSOR = Prepared(update(B).where(B.c.id == bindparam("batch"))
+                        .values(next_index=bindparam("cursor"), open=bindparam("still_open")))
+_INSERT_ITEM = Prepared(insert(Q).values(named_values(("batch_id", "idx", "priority", "created") + _CLAIM_COLUMNS))
+                        .returning(Q.c.id))
+_CLAIM_ITEM = Prepared(update(Q).where(Q.c.id == bindparam("item")).values(
+    finished=None, error=None, traceback=None, summary=None, **named_values(_CLAIM_COLUMNS)))
+_FINISH_ITEM = Prepared(update(Q).where(Q.c.id == bindparam("item"), Q.c.status == IN_PROGRESS)
+                        .values(named_values(("status", "finished", "error", "traceback", "summary")))
+                        .returning(Q.c.batch_id, Q.c.session_id, Q.c.started))
 
 
 def _process_alive(pid: int | None, started: float | None) -> bool:
@@ -199,37 +201,35 @@ class QueueRepo:
 
     def _claim(self, conn: Connection, worker_id: str | None) -> ClaimedSession | None:
         now = time.time()
-        claim = dict(status=IN_PROGRESS, session_id=uuid.uuid4().hex, worker_id=worker_id,
-                     worker_host=HOST, worker_pid=os.getpid(), started=now, cancel_requested=False)
+        session_id = uuid.uuid4().hex
+        claim = dict(v_status=IN_PROGRESS, v_session_id=session_id, v_worker_id=worker_id, v_worker_host=HOST,
+                     v_worker_pid=os.getpid(), v_started=now, v_cancel_requested=False)
         while True:
-            item = conn.execute(_NEXT_ITEM).first()
-            batch = conn.execute(_NEXT_BATCH).first()
+            item = _NEXT_ITEM.run(conn).fetchone()
+            batch = _NEXT_BATCH.run(conn).fetchone()
             if item is None and batch is None:
                 return None
-            if batch is not None and (item is None or (-batch.priority, batch.id, batch.next_index)
-                                      < (-item.priority, item.batch_id, item.idx)):
-                index = self._advance_cursor(conn, batch)
+            if batch is not None and (item is None or (-batch[1], batch[0], batch[2]) < (-item[1], item[2], item[3])):
+                batch_id, priority, next_index, stop_index = batch
+                index = self._advance_cursor(conn, batch_id, next_index, stop_index)
                 if index is None:
                     continue
-                item_id = conn.execute(insert(Q), dict(
-                    batch_id=batch.id, idx=index, priority=batch.priority, created=now, **claim,
-                )).inserted_primary_key[0]
-                batch_id = batch.id
+                item_id = _INSERT_ITEM.run(conn, v_batch_id=batch_id, v_idx=index, v_priority=priority,
+                                           v_created=now, **claim).fetchone()[0]
             else:
-                conn.execute(_CLAIM_ITEM, dict(item=item.id, **{f"new_{k}": v for k, v in claim.items()}))
-                item_id, batch_id, index = item.id, item.batch_id, item.idx
+                item_id, _priority, batch_id, index = item
+                _CLAIM_ITEM.run(conn, item=item_id, **claim)
             break
         workflow, parsed = self._batch(conn, batch_id)
         overrides = parsed.values_at(index)
         return ClaimedSession(item_id, batch_id, index, workflow, overrides,
-                              {f"{n}.{f}": v for (n, f), v in overrides.items()}, claim["session_id"])
+                              {f"{n}.{f}": v for (n, f), v in overrides.items()}, session_id)
 
     @staticmethod
-    def _advance_cursor(conn: Connection, batch: Any) -> int | None:
+    def _advance_cursor(conn: Connection, batch_id: int, index: int, stop: int) -> int | None:
         """The first index at the batch cursor without a row; moves the cursor past it."""
-        index, stop = batch.next_index, batch.stop_index
         while index < stop:
-            taken = conn.execute(_TAKEN, dict(batch=batch.id, lo=index, hi=stop)).scalars().all()
+            taken = [row[0] for row in _TAKEN.run(conn, batch=batch_id, lo=index, hi=stop).fetchall()]
             for idx in taken:
                 if idx != index:
                     break
@@ -240,22 +240,22 @@ class QueueRepo:
             break
         found = index if index < stop else None
         after = stop if found is None else index + 1
-        conn.execute(_MOVE_CURSOR, dict(batch=batch.id, cursor=after, still_open=after < stop))
+        _MOVE_CURSOR.run(conn, batch=batch_id, cursor=after, still_open=after < stop)
         return found
 
     def _finish_in(self, conn: Connection, item_id: int, status: str, *, summary: dict[str, Any] | None = None,
                    error: str | None = None, traceback: str | None = None,
                    stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> bool:
         now = time.time()
-        row = conn.execute(_FINISH_ITEM, dict(
-            item=item_id, new_status=status, new_finished=now, new_error=error, new_traceback=traceback,
-            new_summary=json.dumps(summary, default=str) if summary is not None else None)).first()
+        row = _FINISH_ITEM.run(conn, item=item_id, v_status=status, v_finished=now, v_error=error,
+                               v_traceback=traceback,
+                               v_summary=json.dumps(summary, default=str) if summary is not None else None).fetchone()
         if row is None:
             return False
+        batch_id, session_id, started = row
         if stats is not None:
-            record_session(conn, item_id=item_id, batch_id=row.batch_id, session_id=row.session_id,
-                           status=status, stats=stats,
-                           duration_s=duration_s if duration_s is not None else now - (row.started or now))
+            record_session(conn, item_id=item_id, batch_id=batch_id, session_id=session_id, status=status,
+                           stats=stats, duration_s=duration_s if duration_s is not None else now - (started or now))
         return True
 
     def _finish(self, item_id: int, status: str, **details: Any) -> bool:

@@ -12,30 +12,17 @@ from typing import Protocol, Sequence
 
 from sqlalchemy import Connection, Engine, Integer, cast, delete, func, insert, select
 
+from .db import Prepared, named_values
 from .tables import node_stats as N
 from .tables import session_stats as S
 
-
-_INSERT_SESSION = insert(S)
 _NODE_COLUMNS = ("item_id", "batch_id", "session_id", "node_id", "instance_id", "node_type", "duration_s",
                  "ram_delta", "peak_rss", "vram_peak", "cached", "status")
-
-
-_compiled_inserts: dict[str, tuple[str, list[int] | None]] = {}
-
-
-def _insert_nodes(conn: Connection, rows: list[tuple]) -> None:
-    """executemany straight to the driver: SQLAlchemy's per-row parameter handling costs 3x the insert."""
-    found = _compiled_inserts.get(conn.dialect.name)
-    if found is None:
-        compiled = insert(N).compile(dialect=conn.dialect, column_keys=list(_NODE_COLUMNS))
-        order = [_NODE_COLUMNS.index(key) for key in compiled.positiontup] if compiled.positional else None
-        found = _compiled_inserts[conn.dialect.name] = (str(compiled), order)
-    sql, order = found
-    if order is not None:
-        conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
-    else:
-        conn.exec_driver_sql(sql, [dict(zip(_NODE_COLUMNS, row)) for row in rows])
+_SESSION_COLUMNS = ("item_id", "batch_id", "session_id", "status", "duration_s", "nodes", "cache_hits",
+                    "peak_rss", "ram_delta", "vram_peak", "finished")
+_NODE_PARAMS = tuple(f"v_{c}" for c in _NODE_COLUMNS)
+_INSERT_NODES = Prepared(insert(N).values(named_values(_NODE_COLUMNS)))
+_INSERT_SESSION = Prepared(insert(S).values(named_values(_SESSION_COLUMNS)))
 
 
 class NodeFigures(Protocol):
@@ -99,14 +86,15 @@ def record_session(conn: Connection, *, item_id: int | None, batch_id: int | Non
                    status: str, stats: Sequence[NodeFigures], duration_s: float) -> None:
     """Write the node rows and the session totals of one finished session."""
     if stats:
-        _insert_nodes(conn, [(item_id, batch_id, session_id, s.node_id, s.instance_id, s.node_type, s.duration_s,
-                              s.ram_delta, s.peak_rss, s.vram_peak, s.cached, s.status) for s in stats])
+        _INSERT_NODES.run_many(conn, _NODE_PARAMS, [
+            (item_id, batch_id, session_id, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta,
+             s.peak_rss, s.vram_peak, s.cached, s.status) for s in stats])
     vram = [s.vram_peak for s in stats if s.vram_peak is not None]
-    conn.execute(_INSERT_SESSION, dict(
-        item_id=item_id, batch_id=batch_id, session_id=session_id, status=status, duration_s=duration_s,
-        nodes=len(stats), cache_hits=sum(1 for s in stats if s.cached),
-        peak_rss=max((s.peak_rss for s in stats), default=0), ram_delta=sum(s.ram_delta for s in stats),
-        vram_peak=max(vram) if vram else None, finished=time.time()))
+    _INSERT_SESSION.run(conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id, v_status=status,
+                        v_duration_s=duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
+                        v_peak_rss=max((s.peak_rss for s in stats), default=0),
+                        v_ram_delta=sum(s.ram_delta for s in stats), v_vram_peak=max(vram) if vram else None,
+                        v_finished=time.time())
 
 
 class StatsRepo:

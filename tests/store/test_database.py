@@ -86,12 +86,12 @@ while (claimed := store.queue.claim_next(sys.argv[1])) is not None:
 
 
 def test_two_processes_claiming_at_once_never_share_a_session(store, workflow, isolated_home):
-    store.queue.enqueue(workflow, seeds(400))
-    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home), start=time.time() + 1.5)
+    store.queue.enqueue(workflow, seeds(2000))
+    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home), start=time.time() + 2.5)
     procs = [subprocess.Popen([sys.executable, "-c", script, f"p{i}"], stdout=subprocess.PIPE, text=True)
              for i in range(2)]
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     claimed = [tuple(map(int, line.split())) for out in outputs for line in out.splitlines()]
-    assert sorted(claimed) == [(1, i) for i in range(400)]
+    assert sorted(claimed) == [(1, i) for i in range(2000)]
     assert all(out.strip() for out in outputs), "both processes should have claimed some sessions"

@@ -178,7 +178,7 @@ def test_the_claim_queries_walk_an_index_in_their_own_order(store):
 
     with store.engine.connect() as conn:
         for statement in (_NEXT_ITEM, _NEXT_BATCH):
-            sql = str(statement.compile(conn, compile_kwargs={"literal_binds": True}))
+            sql = str(statement.statement.compile(conn, compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "INDEX ix_" in plan and "TEMP B-TREE" not in plan, plan
 
