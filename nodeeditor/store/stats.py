@@ -16,13 +16,13 @@ from .db import Prepared, named_values
 from .tables import node_stats as N
 from .tables import session_stats as S
 
-_NODE_COLUMNS = ("item_id", "batch_id", "session_id", "node_id", "instance_id", "node_type", "duration_s",
-                 "ram_delta", "peak_rss", "vram_peak", "cached", "status")
+_NODE_COLUMNS = ("session_row", "node_id", "instance_id", "node_type", "duration_s", "ram_delta", "peak_rss",
+                 "vram_peak", "cached", "status")
 _SESSION_COLUMNS = ("item_id", "batch_id", "session_id", "status", "duration_s", "nodes", "cache_hits",
                     "peak_rss", "ram_delta", "vram_peak", "finished")
 _NODE_PARAMS = tuple(f"v_{c}" for c in _NODE_COLUMNS)
 _INSERT_NODES = Prepared(insert(N).values(named_values(_NODE_COLUMNS)))
-_INSERT_SESSION = Prepared(insert(S).values(named_values(_SESSION_COLUMNS)))
+_INSERT_SESSION = Prepared(insert(S).values(named_values(_SESSION_COLUMNS)).returning(S.c.id))
 
 
 class NodeFigures(Protocol):
@@ -85,16 +85,15 @@ class TypeStats:
 def record_session(conn: Connection, *, item_id: int | None, batch_id: int | None, session_id: str,
                    status: str, stats: Sequence[NodeFigures], duration_s: float) -> None:
     """Write the node rows and the session totals of one finished session."""
-    if stats:
-        _INSERT_NODES.run_many(conn, _NODE_PARAMS, [
-            (item_id, batch_id, session_id, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta,
-             s.peak_rss, s.vram_peak, s.cached, s.status) for s in stats])
     vram = [s.vram_peak for s in stats if s.vram_peak is not None]
-    _INSERT_SESSION.run(conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id, v_status=status,
-                        v_duration_s=duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
-                        v_peak_rss=max((s.peak_rss for s in stats), default=0),
-                        v_ram_delta=sum(s.ram_delta for s in stats), v_vram_peak=max(vram) if vram else None,
-                        v_finished=time.time())
+    row = _INSERT_SESSION.run(
+        conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id, v_status=status,
+        v_duration_s=duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
+        v_peak_rss=max((s.peak_rss for s in stats), default=0), v_ram_delta=sum(s.ram_delta for s in stats),
+        v_vram_peak=max(vram) if vram else None, v_finished=time.time()).fetchone()[0]
+    _INSERT_NODES.run_many(conn, _NODE_PARAMS, [
+        (row, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta, s.peak_rss, s.vram_peak, s.cached,
+         s.status) for s in stats])
 
 
 class StatsRepo:
@@ -103,13 +102,13 @@ class StatsRepo:
 
     def by_node_type(self, batch_id: int | None = None, item_id: int | None = None) -> list[TypeStats]:
         """Calls, time and memory per node type, slowest total first."""
-        query = select(N.c.node_type, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
-                       func.max(N.c.ram_delta), func.max(N.c.vram_peak),
-                       func.sum(cast(N.c.cached, Integer)))
+        query = (select(N.c.node_type, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
+                        func.max(N.c.ram_delta), func.max(N.c.vram_peak), func.sum(cast(N.c.cached, Integer)))
+                 .join(S, S.c.id == N.c.session_row))
         if batch_id is not None:
-            query = query.where(N.c.batch_id == batch_id)
+            query = query.where(S.c.batch_id == batch_id)
         if item_id is not None:
-            query = query.where(N.c.item_id == item_id)
+            query = query.where(S.c.item_id == item_id)
         with self.engine.connect() as conn:
             rows = conn.execute(query.group_by(N.c.node_type)).all()
         found = [TypeStats(t, calls, total or 0.0, (total or 0.0) / calls, peak or 0, delta or 0, vram, hits or 0)
@@ -118,8 +117,10 @@ class StatsRepo:
 
     def for_item(self, item_id: int) -> list[NodeStatRow]:
         """Node rows of every run of one queue item, in the order they ran."""
+        query = (select(S.c.item_id, S.c.session_id, N).join(S, S.c.id == N.c.session_row)
+                 .where(S.c.item_id == item_id).order_by(N.c.id))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(N).where(N.c.item_id == item_id).order_by(N.c.id)).all()
+            rows = conn.execute(query).all()
         return [NodeStatRow(r.item_id, r.session_id, r.node_id, r.instance_id, r.node_type, r.duration_s,
                             r.ram_delta, r.peak_rss, r.vram_peak, bool(r.cached), r.status) for r in rows]
 
