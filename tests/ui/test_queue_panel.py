@@ -130,13 +130,13 @@ def test_cancel_selected_and_retry_change_the_stored_status(qtbot, store):
     store.queue.enqueue(adder(), grid([1, 2], [1, 2]))
     panel = _panel(qtbot, store)
     panel.select_rows([1, 2])
-    panel.cancel_selected()
+    panel.cancel_button.click()
     panel.wait_idle()
     assert [store.queue.get(k).status for k in ("1:0", "1:1", "1:2", "1:3")] == [
         "pending", "canceled", "canceled", "pending"]
     assert _text(panel.model, 1, "status") == "canceled"
     panel.select_rows([1])
-    panel.retry_failed()
+    panel.retry_button.click()
     panel.wait_idle()
     assert store.queue.get("1:1").status == "pending"
     assert store.queue.get("1:2").status == "canceled"
@@ -147,11 +147,11 @@ def test_cancel_batch_and_cancel_all_pending(qtbot, store):
     second = store.queue.enqueue(adder(), grid([3], [1, 2]))
     panel = _panel(qtbot, store)
     panel.select_rows([0])
-    panel.cancel_batch()
+    panel.cancel_batch_action.trigger()
     panel.wait_idle()
     assert store.queue.counts(first.batch_id)["canceled"] == 4
     assert store.queue.counts(second.batch_id)["pending"] == 2
-    panel.cancel_pending()
+    panel.cancel_pending_action.trigger()
     panel.wait_idle()
     assert store.queue.counts()["pending"] == 0
     assert {_text(panel.model, r, "status") for r in range(6)} == {"canceled"}
@@ -162,10 +162,10 @@ def test_retry_failed_of_the_shown_batch_and_clear_finished(qtbot, store):
     finish(store, 2, status="failed")
     finish(store, 1)
     panel = _panel(qtbot, store)
-    panel.retry_failed()
+    panel.retry_button.click()
     panel.wait_idle()
     assert store.queue.counts() == {"pending": 3, "in_progress": 0, "completed": 1, "failed": 0, "canceled": 0}
-    panel.clear_finished()
+    panel.clear_button.click()
     panel.wait_idle()
     assert panel.model.rowCount() == 3
     assert store.queue.count_items() == 3
@@ -219,3 +219,14 @@ def test_pause_holds_the_real_worker_until_resume(qtbot, store, worker):
     panel.pause_button.click()
     worker.wake()
     qtbot.waitUntil(lambda: store.queue.counts()["completed"] == 2, timeout=10_000)
+
+
+def test_choosing_a_status_in_the_filter_box_filters_the_table(qtbot, store):
+    store.queue.enqueue(adder(), grid([1, 2], [1, 2]))
+    finish(store, 1, status="failed")
+    panel = _panel(qtbot, store)
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("failed"))
+    panel.wait_idle()
+    assert panel.model.rowCount() == 1
+    assert _text(panel.model, 0, "error") == "ValueError: boom"
+    assert panel.summary.text().startswith("1 of 1 loaded")

@@ -101,24 +101,36 @@ def display(row: Any, column: str) -> str:
     raise KeyError(column)
 
 
+_RIGHT_ALIGNED = [COLUMNS.index(c) for c in ("id", "batch", "duration")]
+_STATUS, _VALUES, _ERROR = COLUMNS.index("status"), COLUMNS.index("values"), COLUMNS.index("error")
+_BRUSHES: dict[str, QBrush] = {}
+TOOLTIP_AFTER = 40
+"""Field values longer than this get the full text as a tooltip."""
+
+
+def _brush(status: str) -> QBrush:
+    if status not in _BRUSHES:
+        _BRUSHES[status] = QBrush(QColor(STATUS_COLOURS.get(status, "#000000")))
+    return _BRUSHES[status]
+
+
 def _cells(row: Any) -> list[QStandardItem]:
-    cells = []
-    for column in COLUMNS:
-        cell = QStandardItem(display(row, column))
-        cell.setEditable(False)
-        if column in ("id", "batch", "duration"):
-            cell.setTextAlignment(RIGHT)
-        cells.append(cell)
+    """One row of cells; kept to few Qt calls, since a page builds 1,400 of them on the GUI thread."""
+    cells = [QStandardItem(display(row, column)) for column in COLUMNS]
+    for column in _RIGHT_ALIGNED:
+        cells[column].setTextAlignment(RIGHT)
     _decorate(cells, row)
     return cells
 
 
 def _decorate(cells: list[QStandardItem], row: Any) -> None:
     """Colour and tooltips, which depend on the status and the error."""
-    cells[COLUMNS.index("status")].setForeground(QBrush(QColor(STATUS_COLOURS.get(row.status, "#000"))))
-    cells[COLUMNS.index("id")].setToolTip(f"item {row.item_id}" if row.item_id is not None else "not started yet")
-    cells[COLUMNS.index("values")].setToolTip(format_values(row.field_values))
-    cells[COLUMNS.index("error")].setToolTip(row.traceback or row.error or "")
+    cells[_STATUS].setForeground(_brush(row.status))
+    values = cells[_VALUES].text()
+    if len(values) > TOOLTIP_AFTER:
+        cells[_VALUES].setToolTip(values)
+    if row.error or cells[_ERROR].toolTip():
+        cells[_ERROR].setToolTip(row.traceback or row.error or "")
 
 
 class QueueTableModel(QStandardItemModel):
