@@ -94,12 +94,13 @@ def test_time_bars_have_one_bar_per_node_type(qtbot, store):
     panel.set_scope("batch", batch_id=batch_id)
     assert panel.wait_idle()
     bars = panel._bars.opts
-    assert list(bars["height"]) == [r.total_s for r in store.stats.by_node_type(batch_id=batch_id)]
+    assert list(bars["width"]) == sorted(r.total_s for r in store.stats.by_node_type(batch_id=batch_id))
 
 
 def test_memory_chart_draws_samples_and_node_markers_from_the_bridge(qtbot, store):
     bridge = EngineBridge()
     panel = _panel(qtbot, store, bridge=bridge)
+    bridge.push(NodeStarted(ts=99.0, session_id="s", node_id="a", instance_id="a", node_type="add"))
     bridge.push(MemorySample(ts=100.0, rss=100 * 2**20))
     bridge.push(NodeStarted(ts=100.5, session_id="s", node_id="a", instance_id="a", node_type="add"))
     bridge.push(NodeCompleted(ts=101.0, session_id="s", node_id="a", instance_id="a", node_type="add",
@@ -108,10 +109,10 @@ def test_memory_chart_draws_samples_and_node_markers_from_the_bridge(qtbot, stor
     panel._tick()
     assert panel.wait_idle()
     xs, ys = panel._memory_line.getData()
-    assert list(xs) == [100.0, 101.0]
+    assert list(xs) == [0.0, 1.0]
     assert list(ys) == [100.0, 120.0]
-    assert [tuple(p) for p in panel._start_marks.data[["x", "y"]].tolist()] == [(100.5, 100.0)]
-    assert [tuple(p) for p in panel._end_marks.data[["x", "y"]].tolist()] == [(101.0, 120.0)]
+    assert [tuple(p) for p in panel._start_marks.data[["x", "y"]].tolist()] == [(0.5, 100.0)]
+    assert [tuple(p) for p in panel._end_marks.data[["x", "y"]].tolist()] == [(1.0, 120.0)]
 
 
 def test_a_finished_session_of_the_shown_batch_reloads_the_table(qtbot, store):
@@ -141,3 +142,18 @@ def test_after_a_real_run_the_rows_equal_the_stored_figures(qtbot, store, worker
     assert sorted(_table(panel), key=lambda r: r["node_type"]) == sorted(_stored(stored), key=lambda r: r["node_type"])
     assert {r["node_type"]: r["cache_hits"] for r in _table(panel)}["integer"] > 0
     bridge.detach()
+
+
+def test_selecting_a_queue_row_shows_that_session_in_the_stats_panel(qtbot, store):
+    from nodeeditor.ui.panels.queue_panel import QueuePanel
+
+    _batch_id, items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("session")
+    queue = QueuePanel(store.queue)
+    qtbot.addWidget(queue)
+    queue.selectedItemChanged.connect(panel.show_item)
+    assert queue.wait_idle()
+    queue.table.setCurrentIndex(queue.model.index(2, 0))
+    assert panel.wait_idle()
+    assert _table(panel) == _stored(store.stats.by_node_type(item_id=items[2]))

@@ -28,6 +28,7 @@ CHART_INTERVAL_MS = 500
 ~200 ms of GUI time, a plain one ~7 ms."""
 MEMORY_POINTS = 20_000
 """Memory samples and node markers kept for the live chart; older ones fall off."""
+MARKERS = 300
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -108,8 +109,9 @@ class StatsPanel(QWidget):
         self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.time_chart = pg.PlotWidget(background="w")
         self.time_chart.setTitle("Time per node type (s)", color="#333")
@@ -117,15 +119,19 @@ class StatsPanel(QWidget):
         self.time_chart.hideButtons()
         self._bars: pg.BarGraphItem | None = None
 
-        self.memory_chart = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem()})
+        self.time_chart.setLabel("bottom", "seconds")
+        self.time_chart.getAxis("left").setWidth(110)
+
+        self.memory_chart = pg.PlotWidget(background="w")
         self.memory_chart.setTitle("Memory over the run (MB)", color="#333")
+        self.memory_chart.setLabel("bottom", "seconds since the first sample")
         self.memory_chart.showGrid(x=True, y=True, alpha=0.2)
         self.memory_chart.hideButtons()
         self._memory_line = self.memory_chart.plot([], [], pen=pg.mkPen("#3b82f6", width=2))
         self._memory_line.setDownsampling(auto=True, method="peak")
         self._memory_line.setClipToView(True)
-        self._start_marks = pg.ScatterPlotItem(symbol="t1", size=7, brush=pg.mkBrush("#22a559"), pen=None)
-        self._end_marks = pg.ScatterPlotItem(symbol="t", size=7, brush=pg.mkBrush("#e5484d"), pen=None)
+        self._start_marks = pg.ScatterPlotItem(symbol="t1", size=5, brush=pg.mkBrush("#22a559"), pen=None)
+        self._end_marks = pg.ScatterPlotItem(symbol="t", size=5, brush=pg.mkBrush("#e5484d"), pen=None)
         self.memory_chart.addItem(self._start_marks)
         self.memory_chart.addItem(self._end_marks)
 
@@ -208,14 +214,13 @@ class StatsPanel(QWidget):
         if self._bars is not None:
             self.time_chart.removeItem(self._bars)
             self._bars = None
-        ordered = sorted(rows, key=lambda r: r.total_s, reverse=True)
-        axis = self.time_chart.getAxis("bottom")
-        axis.setTicks([[(i, r.node_type) for i, r in enumerate(ordered)]])
+        ordered = sorted(rows, key=lambda r: r.total_s)
+        self.time_chart.getAxis("left").setTicks([[(i, r.node_type) for i, r in enumerate(ordered)]])
         if ordered:
-            self._bars = pg.BarGraphItem(x=list(range(len(ordered))), height=[r.total_s for r in ordered],
-                                         width=0.6, brush="#3b82f6", pen=None)
+            self._bars = pg.BarGraphItem(x0=0, y=list(range(len(ordered))), width=[r.total_s for r in ordered],
+                                         height=0.6, brush="#3b82f6", pen=None)
             self.time_chart.addItem(self._bars)
-            self.time_chart.setXRange(-0.6, len(ordered) - 0.4, padding=0)
+            self.time_chart.setYRange(-0.6, len(ordered) - 0.4, padding=0)
 
     # live memory -------------------------------------------------------------------------------
     def add_memory_sample(self, event: Any) -> None:
@@ -223,8 +228,9 @@ class StatsPanel(QWidget):
         self._memory_dirty = True
 
     def node_started(self, event: Any) -> None:
-        self._starts.append((event.ts, self._memory[-1][1] if self._memory else 0.0))
-        self._memory_dirty = True
+        if self._memory:
+            self._starts.append((event.ts, self._memory[-1][1]))
+            self._memory_dirty = True
 
     def node_completed(self, event: Any) -> None:
         if event.peak_rss:
@@ -246,14 +252,16 @@ class StatsPanel(QWidget):
             self._draw_memory()
 
     def _draw_memory(self) -> None:
-        """Samples arrive in time order from one worker, so the line needs no sort."""
-        points = np.array(self._memory, dtype=float).reshape(-1, 2)
+        """Samples arrive in time order from one worker, so the line needs no sort; only the
+        newest MARKERS node starts and ends get a marker, so a long batch stays readable."""
+        if not self._memory:
+            return
+        origin = self._memory[0][0]
+        points = np.array(self._memory, dtype=float) - (origin, 0.0)
         self._memory_line.setData(points[:, 0], points[:, 1])
-        self._start_marks.setData(pos=np.array(self._starts, dtype=float).reshape(-1, 2))
-        self._end_marks.setData(pos=np.array(self._ends, dtype=float).reshape(-1, 2))
-
-    def memory_points(self) -> int:
-        return len(self._memory)
+        for marks, found in ((self._start_marks, self._starts), (self._end_marks, self._ends)):
+            recent = list(found)[-MARKERS:]
+            marks.setData(pos=np.array(recent, dtype=float).reshape(-1, 2) - (origin, 0.0))
 
 
 class StatsDock(QDockWidget):
