@@ -140,7 +140,7 @@ class QueuePanel(QWidget):
         self._update_summary()
 
     def _tick(self) -> None:
-        if self._stale:
+        if self._stale and self.isVisible():
             self.refresh()
 
     def _reload_batches(self) -> None:
