@@ -104,3 +104,9 @@ def test_template_fills_a_slot_per_iteration():
                      ["s.collection -> it.collection", "it.item -> t.a", "t.value -> c.item"])
     result = run_workflow(workflow, default_registry(), artifacts=None)
     assert result.outputs["c"][()]["collection"] == ["a photo of cat, watercolor", "a photo of owl, watercolor"]
+
+
+def test_an_integer_collection_joins_as_text():
+    workflow = build({"r": ("range", {"stop": 4}), "j": ("join", {"separator": "-"})}, ["r.collection -> j.collection"])
+    result = run_workflow(workflow, default_registry(), artifacts=None)
+    assert result.outputs["j"][()]["value"] == "0-1-2-3"
