@@ -41,6 +41,8 @@ CLEARED = "cleared"
 session is not taken for a pending one again."""
 INTERRUPTED = "interrupted"
 HOST = socket.gethostname()
+PARSED_BATCHES = 64
+"""Parsed batches kept in memory (a batch with a million-item axis is large)."""
 ItemRef = int | str
 """An item id, or the key "batch:index" that every listed row has (virtual ones included)."""
 
@@ -153,7 +155,8 @@ class QueueRepo:
     # -- batches --------------------------------------------------------------------------------
 
     def _batch(self, conn: Connection, batch_id: int) -> tuple[Workflow, Batch]:
-        """Workflow and batch of a batch row, parsed once per process (they never change)."""
+        """Workflow and batch of a batch row, parsed from the row once (they never change) and
+        never the caller's objects, which an editor may go on changing after enqueueing."""
         with self._parsed_lock:
             found = self._parsed.get(batch_id)
         if found is None:
@@ -161,6 +164,8 @@ class QueueRepo:
             found = (Workflow.model_validate_json(row.workflow), Batch.model_validate_json(row.data))
             with self._parsed_lock:
                 self._parsed[batch_id] = found
+                while len(self._parsed) > PARSED_BATCHES:
+                    del self._parsed[next(iter(self._parsed))]
         return found
 
     def enqueue(self, workflow: Workflow, batch: Batch | None = None, *, priority: int = 0,
@@ -183,8 +188,6 @@ class QueueRepo:
                 count=count, priority=priority, created=time.time(), next_index=0, stop_index=count,
                 end_index=count, open=count > 0,
             )).inserted_primary_key[0]
-        with self._parsed_lock:
-            self._parsed[batch_id] = (workflow, batch)
         return EnqueueResult(batch_id, count)
 
     def _top_priority(self, conn: Connection) -> int:

@@ -194,3 +194,9 @@ def test_recovery_fails_sessions_of_dead_processes_only(store, workflow):
     assert store.queue.get(orphan.item_id).error == "interrupted"
     assert store.queue.get(mine.item_id).status == IN_PROGRESS
     assert store.queue.retry(item_ids=[orphan.item_id]) == 1
+
+
+def test_changing_the_workflow_after_enqueue_leaves_queued_sessions_alone(store, workflow):
+    store.queue.enqueue(workflow, seeds(1))
+    workflow.node("n").inputs["value"] = 99
+    assert store.queue.claim_next("w").workflow.node("n").inputs["value"] == 1
