@@ -154,13 +154,16 @@ def build_window(home: Path, registry, store, bridge, worker, workflow_file: Pat
     except ImportError:
         window, kind = QMainWindow(), "panels"
         window.setCentralWidget(QLabel("canvas"))
-        add_dock = window.addDockWidget
+        def add_dock(dock, area):
+            window.addDockWidget(area, dock)
     else:
         window, kind = MainWindow(home, registry), "main_window"
         window.open_path(workflow_file, ask=False)
         add_dock = window.add_dock
-    add_dock(QueueDock(store.queue, bridge, worker, window), Qt.DockWidgetArea.BottomDockWidgetArea)
-    add_dock(StatsDock(store.stats, bridge, window), Qt.DockWidgetArea.RightDockWidgetArea)
+    window.panels = [QueueDock(store.queue, bridge, worker, window).panel,
+                     StatsDock(store.stats, bridge, window).panel]
+    add_dock(window.panels[0].parent(), Qt.DockWidgetArea.BottomDockWidgetArea)
+    add_dock(window.panels[1].parent(), Qt.DockWidgetArea.RightDockWidgetArea)
     window.statusBar().addPermanentWidget(StatusSummary(bridge, store.queue.counts()))
     return window, kind
 
@@ -226,7 +229,11 @@ def main() -> None:
     elapsed = time.perf_counter() - began
     timer.stop()
     worker.stop()
+    if isinstance(worker, Worker):
+        worker.hub.close()
     bridge.detach()
+    for panel in window.panels:
+        panel.shutdown()
     print(json.dumps({
         "p99_ms": round(percentile(lateness, 0.99), 2),
         "max_ms": round(max(lateness), 2),

@@ -230,3 +230,13 @@ def test_choosing_a_status_in_the_filter_box_filters_the_table(qtbot, store):
     assert panel.model.rowCount() == 1
     assert _text(panel.model, 0, "error") == "ValueError: boom"
     assert panel.summary.text().startswith("1 of 1 loaded")
+
+
+def test_shutdown_ends_the_reader_thread(qtbot, store):
+    import threading
+
+    panel = _panel(qtbot, store)
+    threads = lambda: [t for t in threading.enumerate() if t.name == "queue-panel-reader" and t.is_alive()]  # noqa: E731
+    before = len(threads())
+    panel.shutdown()
+    assert len(threads()) == before - 1

@@ -192,6 +192,12 @@ class QueuePanel(QWidget):
         """Block until every store read and action asked for so far is applied (tools, tests)."""
         return self.reader.wait_idle(timeout_s)
 
+    def shutdown(self) -> None:
+        """Stop refreshing and end the reader thread (the window calls this when it closes)."""
+        self._timer.stop()
+        self._idle.stop()
+        self.reader.close()
+
     # actions -----------------------------------------------------------------------------------
     def selected_rows(self) -> list[Any]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())

@@ -205,6 +205,11 @@ class StatsPanel(QWidget):
         """Block until the figures asked for so far are shown (tools, tests)."""
         return self.reader.wait_idle(timeout_s)
 
+    def shutdown(self) -> None:
+        """Stop redrawing and end the reader thread (the window calls this when it closes)."""
+        self._timer.stop()
+        self.reader.close()
+
     def _show_rows(self, rows: list[Any]) -> None:
         self.model.set_rows(rows)
         self.table.setColumnHidden(6, not self.model.show_vram)
