@@ -240,3 +240,17 @@ def test_shutdown_ends_the_reader_thread(qtbot, store):
     before = len(threads())
     panel.shutdown()
     assert len(threads()) == before - 1
+
+
+def test_the_summary_uses_the_counts_the_worker_reports(qtbot, store):
+    from nodeeditor.engine.events import QueueChanged
+    from nodeeditor.ui.bridge import EngineBridge
+
+    bridge = EngineBridge()
+    store.queue.enqueue(adder(), grid([1, 2], [1, 2]))
+    panel = _panel(qtbot, store, bridge=bridge)
+    bridge.push(QueueChanged(counts={"pending": 1, "completed": 3}))
+    bridge.flush()
+    panel.refresh()
+    panel.wait_idle()
+    assert panel.summary.text() == "4 of 4 loaded · 1 pending, 3 completed"

@@ -40,6 +40,8 @@ class QueuePanel(QWidget):
         self._stale = False
         self._batches_stale = True
         self._actions = 0
+        self._total = -1
+        self._event_counts: dict[str, int] | None = None
 
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", None)
@@ -113,10 +115,16 @@ class QueuePanel(QWidget):
     def _mark_stale(self, *_args: Any) -> None:
         self._stale = True
 
-    def _queue_changed(self, _counts: dict) -> None:
+    def _queue_changed(self, counts: dict) -> None:
+        """The worker's counts: they stand in for a counts read, and only a changed total (an
+        enqueue or a clear) makes the batch list and the end of the table worth reading again."""
         self._stale = True
-        self._batches_stale = True
-        self.model.expect_more()
+        total = sum(counts.values())
+        if total != self._total:
+            self._total = total
+            self._batches_stale = True
+            self.model.expect_more()
+        self._event_counts = dict(counts)
 
     def visible_rows(self) -> tuple[int, int]:
         """First and last row on screen (a page's worth when the view is not shown)."""
@@ -137,7 +145,11 @@ class QueuePanel(QWidget):
             self.model.fetchMore()
         if self._batches_stale:
             self._reload_batches()
-        self._update_summary()
+        if self._event_counts is not None and self.model.batch_id is None:
+            self._show_counts(self._event_counts)
+            self._event_counts = None
+        else:
+            self._update_summary()
 
     def _tick(self) -> None:
         if self._stale and self.isVisible():
@@ -246,6 +258,7 @@ class QueuePanel(QWidget):
 
     def _after_action(self) -> None:
         self._batches_stale = True
+        self._event_counts = None
         self.model.expect_more()
         self.refresh()
         if self.worker is not None:
