@@ -254,3 +254,11 @@ def test_the_summary_uses_the_counts_the_worker_reports(qtbot, store):
     panel.refresh()
     panel.wait_idle()
     assert panel.summary.text() == "4 of 4 loaded · 1 pending, 3 completed"
+
+
+def test_cells_cannot_be_edited(qtbot, store):
+    from PySide6.QtWidgets import QAbstractItemView
+
+    store.queue.enqueue(adder(), grid([1], [1]))
+    panel = _panel(qtbot, store)
+    assert panel.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers

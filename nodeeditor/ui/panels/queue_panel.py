@@ -60,8 +60,8 @@ class QueuePanel(QWidget):
         self.cancel_button.setMenu(menu)
         self.cancel_button.setDefaultAction(self.cancel_item_action)
         self.retry_button = QToolButton(text="Retry failed")
-        self.retry_button.setToolTip("Retry the selected failed or canceled items, or every failed "
-                                     "item of the batch shown")
+        self.retry_button.setToolTip("Retry the selected failed or canceled items; with none selected, "
+                                     "every failed or canceled item of the batch shown (or of all)")
         self.retry_button.clicked.connect(self.retry_failed)
         self.clear_button = QToolButton(text="Clear finished")
         self.clear_button.clicked.connect(self.clear_finished)
@@ -75,6 +75,7 @@ class QueuePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -234,7 +235,7 @@ class QueuePanel(QWidget):
         self._act(self.queue.cancel_pending)
 
     def retry_failed(self) -> None:
-        """Retry the selected failed or canceled rows, or every failed one of the batch shown."""
+        """Retry the selected failed or canceled rows, or all of them in the batch shown (or queue)."""
         chosen = [row.key for row in self.selected_rows() if row.status in ("failed", "canceled")]
         batch_id = self.model.batch_id
         self._act(lambda: self.queue.retry(item_ids=chosen) if chosen else self.queue.retry(batch_id=batch_id))

@@ -68,7 +68,6 @@ class NodeTypeStatsModel(QStandardItemModel):
             for key, _title in COLUMNS:
                 value = getattr(row, key)
                 cell = QStandardItem(_text(key, value))
-                cell.setEditable(False)
                 cell.setData(value if value is not None else -1, SORT_ROLE)
                 if key != "node_type":
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -108,6 +107,7 @@ class StatsPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
