@@ -13,13 +13,28 @@ from .model import UNSET, Document
 EDIT_VALUE_ID = 1001
 
 
+class CompositeCommand(QUndoCommand):
+    """Several commands as one undo step (Qt's parent/child commands lose their Python halves)."""
+
+    def __init__(self, text: str, commands: list[QUndoCommand]) -> None:
+        super().__init__(text)
+        self.commands = list(commands)
+
+    def redo(self) -> None:
+        for command in self.commands:
+            command.redo()
+
+    def undo(self) -> None:
+        for command in reversed(self.commands):
+            command.undo()
+
+
 class AddItemsCommand(QUndoCommand):
     """Add nodes, the edges between them (or to existing nodes) and frames: add node, paste, duplicate."""
 
     def __init__(self, doc: Document, nodes: list[NodeData], edges: list[Edge] = (),
-                 frames: list[Frame] = (), text: str = "Add node",
-                 parent: QUndoCommand | None = None) -> None:
-        super().__init__(text, parent)
+                 frames: list[Frame] = (), text: str = "Add node") -> None:
+        super().__init__(text)
         self.doc, self.nodes, self.edges, self.frames = doc, list(nodes), list(edges), list(frames)
 
     def redo(self) -> None:
@@ -98,9 +113,8 @@ class MoveCommand(QUndoCommand):
 class ConnectCommand(QUndoCommand):
     """Add a link; links it displaces (an occupied single input) go, and come back on undo."""
 
-    def __init__(self, doc: Document, edge: Edge, replaces: list[Edge] = (),
-                 parent: QUndoCommand | None = None) -> None:
-        super().__init__("Connect", parent)
+    def __init__(self, doc: Document, edge: Edge, replaces: list[Edge] = ()) -> None:
+        super().__init__("Connect")
         self.doc, self.edge, self.replaces = doc, edge, list(replaces)
         self._removed: list[tuple[Edge, int]] = []
 
@@ -115,9 +129,8 @@ class ConnectCommand(QUndoCommand):
 
 
 class DisconnectCommand(QUndoCommand):
-    def __init__(self, doc: Document, edges: list[Edge], text: str = "Disconnect",
-                 parent: QUndoCommand | None = None) -> None:
-        super().__init__(text, parent)
+    def __init__(self, doc: Document, edges: list[Edge], text: str = "Disconnect") -> None:
+        super().__init__(text)
         self.doc, self.edges = doc, list(edges)
         self._removed: list[tuple[Edge, int]] = []
 

@@ -37,7 +37,8 @@ class Interaction:
 class NewLinkInteraction(Interaction):
     """Drag from a socket: compatible sockets light up, incompatible ones dim, the drop connects.
 
-    Starting on a connected single input picks that link up, so it can be moved or dropped away.
+    Starting on a connected single input picks that link up: dropped on another input it moves
+    there, dropped anywhere else it is removed.
     """
 
     def __init__(self, scene: "CanvasScene", item: NodeItem, row: Row, pos: QPointF) -> None:
@@ -88,10 +89,10 @@ class NewLinkInteraction(Interaction):
         self.cancel()
         hit = self.scene.socket_at(pos)
         if hit is None:
-            if self.scene.itemAt(pos, self.scene.view_transform()) is None:
-                self.scene.request_palette_for_link(pos, self.item.node_id, self.row, self.detached)
-            elif self.detached is not None:
+            if self.detached is not None:
                 self.scene.disconnect([self.detached])
+            elif self.scene.itemAt(pos, self.scene.view_transform()) is None:
+                self.scene.request_palette_for_link(pos, self.item.node_id, self.row)
             return
         target, row = hit
         if target is self.item and row is self.row:

@@ -24,7 +24,7 @@ from nodeeditor.core.workflow import Edge, Endpoint, Frame, NodeData
 
 from .. import theme
 from . import editors
-from .commands import (AddItemsCommand, BypassCommand, ConnectCommand, DisconnectCommand,
+from .commands import (AddItemsCommand, BypassCommand, CompositeCommand, ConnectCommand, DisconnectCommand,
                        EditValueCommand, MoveCommand, RemoveItemsCommand)
 from .frame_item import FrameItem
 from .interactions import CutLinksInteraction, Interaction, MoveInteraction, NewLinkInteraction
@@ -44,7 +44,6 @@ class PendingLink:
 
     node_id: str
     row: Row
-    detached: Edge | None = None
 
     def fits(self, spec: NodeSpec) -> str | None:
         """The field of `spec` that this link would connect to, or None."""
@@ -315,22 +314,21 @@ class CanvasScene(QGraphicsScene):
         src, dst = self.node_items[edge.source.node], self.node_items[edge.destination.node]
         middle = (src.pos() + dst.pos()) / 2
         node_id = self.document.new_id(ITERATE)
-        parent = QUndoCommand("Insert Iterate")
         first = Edge(source=edge.source, destination=Endpoint(node=node_id, field="collection"))
         second = Edge(source=Endpoint(node=node_id, field="item"), destination=edge.destination)
-        AddItemsCommand(self.document, [self._new_node(self.registry.get(ITERATE), node_id, middle)],
-                        [first], parent=parent)
         replaces = self._occupants(edge) + ([detached] if detached is not None else [])
-        ConnectCommand(self.document, second, list(dict.fromkeys(replaces)), parent=parent)
-        self.push(parent)
+        self.push(CompositeCommand("Insert Iterate", [
+            AddItemsCommand(self.document, [self._new_node(self.registry.get(ITERATE), node_id, middle)], [first]),
+            ConnectCommand(self.document, second, list(dict.fromkeys(replaces))),
+        ]))
         return node_id
 
     def disconnect(self, edges: list[Edge], text: str = "Disconnect") -> None:
         self.push(DisconnectCommand(self.document, edges, text))
 
-    def request_palette_for_link(self, pos: QPointF, node_id: str, row: Row, detached: Edge | None) -> None:
+    def request_palette_for_link(self, pos: QPointF, node_id: str, row: Row) -> None:
         if self.palette_opener is not None:
-            self.palette_opener(pos, PendingLink(node_id, row, detached))
+            self.palette_opener(pos, PendingLink(node_id, row))
 
     def add_node_for(self, spec: NodeSpec, pos: QPointF, pending: PendingLink | None) -> str:
         """Add a node from the palette; with a pending link, connect it in the same undo step."""
@@ -338,17 +336,14 @@ class CanvasScene(QGraphicsScene):
             return self.add_node(spec, pos)
         field = pending.fits(spec)
         node_id = self.document.new_id(spec.type)
-        parent = QUndoCommand(f"Add {spec.title}")
-        AddItemsCommand(self.document, [self._new_node(spec, node_id, pos)], parent=parent)
+        steps: list[QUndoCommand] = [AddItemsCommand(self.document, [self._new_node(spec, node_id, pos)])]
         if field is not None:
             here = Endpoint(node=node_id, field=field)
             there = Endpoint(node=pending.node_id, field=pending.row.field)
             edge = Edge(source=there, destination=here) if pending.row.output else Edge(source=here, destination=there)
             replaces = [] if pending.row.output else self._occupants(edge)
-            if pending.detached is not None and pending.detached not in replaces:
-                replaces.append(pending.detached)
-            ConnectCommand(self.document, edge, replaces, parent=parent)
-        self.push(parent)
+            steps.append(ConnectCommand(self.document, edge, replaces))
+        self.push(CompositeCommand(f"Add {spec.title}", steps))
         return node_id
 
     def delete_selected(self) -> None:

@@ -1,9 +1,9 @@
 """The stats dock: per node type figures of a session or batch from the store, and two charts.
 
 The table and the time-per-type bars come from `StatsRepo.by_node_type`, read on the panel's
-StoreReader thread; the memory line is fed live by the bridge (memory samples and per-node peak
-RSS, with node start/end markers) and is redrawn at most CHART_INTERVAL_MS apart, so a busy worker
-never makes the charts the bottleneck.
+StoreReader thread. The memory line is fed live by the bridge (memory samples and per-node peak
+RSS, with node start/end markers) and redrawn at most CHART_INTERVAL_MS apart; for a selected
+session it shows that session's stored nodes instead (`StatsRepo.for_item`).
 """
 
 from __future__ import annotations
@@ -140,6 +140,8 @@ class StatsPanel(QWidget):
         self._ends: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
         self._memory_dirty = False
         self._stats_dirty = False
+        self._stored_memory = False
+        """The memory chart shows a stored session rather than the live run."""
 
         top = QHBoxLayout()
         top.addWidget(self.scope_box)
@@ -190,7 +192,10 @@ class StatsPanel(QWidget):
             item_id = self.item_id
             self.title.setText(f"item {item_id}")
             self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id), self._show_rows)
-        elif self.scope == "batch" and self.batch_id is not None:
+            self.reader.submit("memory", lambda: stats.for_item(item_id), self._show_session_memory)
+            return
+        self._show_live_memory()
+        if self.scope == "batch" and self.batch_id is not None:
             batch_id = self.batch_id
             self.title.setText(f"batch {batch_id}")
             self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id), self._show_rows)
@@ -252,9 +257,37 @@ class StatsPanel(QWidget):
     def _tick(self) -> None:
         if self._stats_dirty:
             self.reload()
-        if self._memory_dirty and self.isVisible():
+        if self._memory_dirty and self.isVisible() and not self._stored_memory:
             self._memory_dirty = False
             self._draw_memory()
+
+    def _show_session_memory(self, nodes: list[Any]) -> None:
+        """One stored session: each node a step at its peak RSS from its start to its end. Node
+        rows keep durations, not clock times, so a node starts when the ones before it ended."""
+        self._stored_memory = True
+        self.memory_chart.setTitle(f"Memory of item {self.item_id}, per node (MB)", color="#333")
+        self.memory_chart.setLabel("bottom", "seconds into the session")
+        starts, ends = [], []
+        clock = 0.0
+        for node in nodes:
+            if node.peak_rss:
+                peak = node.peak_rss / 2**20
+                starts.append((clock, peak))
+                ends.append((clock + node.duration_s, peak))
+            clock += node.duration_s
+        steps = np.array([point for pair in zip(starts, ends) for point in pair], dtype=float).reshape(-1, 2)
+        self._memory_line.setData(steps[:, 0], steps[:, 1])
+        self._start_marks.setData(pos=np.array(starts, dtype=float).reshape(-1, 2))
+        self._end_marks.setData(pos=np.array(ends, dtype=float).reshape(-1, 2))
+
+    def _show_live_memory(self) -> None:
+        if self._stored_memory:
+            self._stored_memory = False
+            self.memory_chart.setTitle("Memory over the run (MB)", color="#333")
+            self.memory_chart.setLabel("bottom", "seconds since the first sample")
+            for item in (self._memory_line, self._start_marks, self._end_marks):
+                item.setData([], [])
+            self._memory_dirty = True
 
     def _draw_memory(self) -> None:
         """Samples arrive in time order from one worker, so the line needs no sort; only the
