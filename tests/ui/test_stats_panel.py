@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from nodeeditor.engine.events import MemorySample, NodeCompleted, NodeStarted, SessionCompleted
@@ -157,3 +158,18 @@ def test_selecting_a_queue_row_shows_that_session_in_the_stats_panel(qtbot, stor
     queue.table.setCurrentIndex(queue.model.index(2, 0))
     assert panel.wait_idle()
     assert _table(panel) == _stored(store.stats.by_node_type(item_id=items[2]))
+
+
+def test_a_selected_session_charts_its_stored_nodes_memory(qtbot, store):
+    _batch_id, items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("session", item_id=items[0])
+    assert panel.wait_idle()
+    xs, ys = panel._memory_line.getData()
+    assert list(xs) == pytest.approx([0.0, 0.001, 0.001, 0.003, 0.003, 0.053])
+    assert list(ys) == pytest.approx([(50_000_000 + s) / 2**20 for s in (1000, 1000, 2000, 2000, 50_000, 50_000)])
+    assert len(panel._start_marks.data) == len(panel._end_marks.data) == 3
+    panel.set_scope("batch", batch_id=_batch_id)
+    assert panel.wait_idle()
+    assert panel._memory_line.getData() == (None, None)
+    assert panel.memory_chart.plotItem.titleLabel.text == "Memory over the run (MB)"
