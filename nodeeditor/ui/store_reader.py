@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 log = logging.getLogger(__name__)
 Read = Callable[[], Any]
 Apply = Callable[[Any], None]
-POLL_MS = 10
+POLL_MS = 20
 """How often the GUI thread looks for finished reads, only while some are outstanding."""
 
 
