@@ -1,0 +1,46 @@
+"""`nodeeditor render` and ui.render: the canvas drawing, fitted, without a window."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtGui import QImage
+
+from nodeeditor.cli import main
+from nodeeditor.core.workflow import save_workflow
+from nodeeditor.ui import theme
+from nodeeditor.ui.render import render_workflow
+from tests.workflow_builder import build
+
+
+def graph():
+    return build({"i": ("integer", {"value": 3}), "s": ("add", {"b": 4})}, ["i.value -> s.a"])
+
+
+def test_render_draws_nodes_in_their_header_colour(qapp):
+    from nodeeditor.core.registry import default_registry
+
+    image = render_workflow(graph(), default_registry(), 400, 250)
+    assert (image.width(), image.height()) == (400, 250)
+    colours = {image.pixelColor(x, y).name() for x in range(0, 400, 4) for y in range(0, 250, 4)}
+    assert theme.category_color("math").name() in colours
+    assert theme.BACKGROUND.name() in colours
+
+
+def test_render_command_writes_a_png_of_the_asked_size(qapp, tmp_path, capsys):
+    workflow = tmp_path / "g.json"
+    save_workflow(graph(), workflow)
+    out = tmp_path / "out" / "g.png"
+    assert main(["render", str(workflow), "-o", str(out), "--width", "640", "--height", "360"]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (640, 360)
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_render_command_exits_2_naming_the_file_for_an_invalid_workflow(qapp, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "nodes": [{"id": "a", "type": "integer", "position": "left"}]}))
+    assert main(["render", str(bad), "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.json" in err and "'a'" in err
+    assert not (tmp_path / "x.png").exists()
