@@ -131,3 +131,31 @@ def test_a_selected_link_is_deleted_with_the_delete_key(window, drive, qtbot):
     assert link.isSelected()
     qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_Delete)
     assert window.document.workflow.edges == []
+
+
+def test_double_clicking_a_link_splits_it_with_a_reroute_dot(window, drive, qtbot):
+    drive.add("i", "integer", 0, 0)
+    drive.add("s", "add", 500, 0)
+    window.scene.connect_edge(edge("i", "value", "s", "a"))
+    before = window.document.snapshot()
+    link = window.scene.link_items[edge("i", "value", "s", "a")]
+    qtbot.mouseDClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, pos=drive.at(link.path().pointAtPercent(0.5)))
+    reroute = next(n.id for n in window.document.workflow.nodes if n.type == "reroute")
+    assert set(window.document.workflow.edges) == {edge("i", "value", reroute, "value"),
+                                                   edge(reroute, "value", "s", "a")}
+    assert window.scene.node_items[reroute].compact
+    window.document.undo_stack.undo()
+    assert window.document.snapshot() == before
+
+
+def test_a_link_dragged_from_a_reroute_rim_connects_onwards(window, drive):
+    drive.add("i", "integer", 0, 0)
+    drive.add("r", "reroute", 300, 200)
+    drive.add("s", "add", 500, 0)
+    window.scene.connect_edge(edge("i", "value", "r", "value"))
+    rim = drive.at(window.scene.node_items["r"].pos()) + QPoint(5, 0)
+    drive.drag(rim, drive.socket("s", "b", False))
+    assert edge("r", "value", "s", "b") in window.document.workflow.edges
+    middle = drive.at(window.scene.node_items["r"].pos())
+    drive.drag(middle, middle + QPoint(0, 80))
+    assert window.document.node("r").position[1] > 200

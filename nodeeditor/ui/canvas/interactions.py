@@ -70,7 +70,7 @@ class NewLinkInteraction(Interaction):
 
     def move_to(self, pos: QPointF) -> None:
         self.path.setPath(bezier(self.anchor, pos) if self.row.output else bezier(pos, self.anchor))
-        hit = self.scene.socket_at(pos)
+        hit = self.scene.socket_at(pos, not self.row.output)
         if hit is None or hit[0] is self.item:
             self.scene.show_status("")
             return
@@ -87,7 +87,7 @@ class NewLinkInteraction(Interaction):
     def release(self, event: QGraphicsSceneMouseEvent) -> None:
         pos = event.scenePos()
         self.cancel()
-        hit = self.scene.socket_at(pos)
+        hit = self.scene.socket_at(pos, not self.row.output)
         if hit is None:
             if self.detached is not None:
                 self.scene.disconnect([self.detached])

@@ -38,8 +38,14 @@ class Row:
     y: float = 0.0
 
 
+REROUTE = "reroute"
+DOT_R = 7.0
+
+
 def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_out: set[str]) -> list[Row]:
-    """Outputs first, then inputs; a missing type gets rows for what the file mentions."""
+    """Outputs first, then inputs; a missing type gets rows for what the file mentions.
+
+    A reroute is a dot: both its rows sit at its centre."""
     if spec is None:
         any_type = SocketType(Kind.ANY)
         rows = [Row(f, f, True, any_type) for f in sorted(linked_out)]
@@ -48,8 +54,9 @@ def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_
         rows = [Row(o.name, o.title, True, o.type) for o in spec.outputs.values()]
         rows += [Row(i.name, i.title, False, i.type, i, editor_kind(i),
                      i.input_kind is not InputKind.DIRECT) for i in spec.inputs.values()]
+    compact = spec is not None and spec.type == REROUTE
     for index, row in enumerate(rows):
-        row.y = theme.HEADER_H + theme.PAD / 2 + index * theme.ROW_H + theme.ROW_H / 2
+        row.y = 0.0 if compact else theme.HEADER_H + theme.PAD / 2 + index * theme.ROW_H + theme.ROW_H / 2
     return rows
 
 
@@ -62,6 +69,7 @@ class NodeItem(QGraphicsItem):
         self.node_id = node.id
         self.spec = spec
         self.node = node
+        self.compact = spec is not None and spec.type == REROUTE
         self.rows = rows_for(spec, node, set(linked_in), set(linked_out))
         self._by_key = {(r.field, r.output): r for r in self.rows}
         self.connected: set[str] = set(linked_in)
@@ -82,6 +90,10 @@ class NodeItem(QGraphicsItem):
 
     # -- geometry ---------------------------------------------------------------------------
     def _layout(self) -> None:
+        if self.compact:
+            self._height = 0.0
+            self._bounds = QRectF(-DOT_R - 3, -DOT_R - 3, 2 * DOT_R + 6, 2 * DOT_R + 6)
+            return
         self._height = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
         if self.thumbnail is not None:
             self._height += theme.THUMB_H + theme.PAD
@@ -92,10 +104,15 @@ class NodeItem(QGraphicsItem):
         return self._bounds
 
     def body_rect(self) -> QRectF:
+        if self.compact:
+            return QRectF(-DOT_R, -DOT_R, 2 * DOT_R, 2 * DOT_R)
         return QRectF(0, 0, theme.NODE_WIDTH, self._height)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
+        if self.compact:
+            path.addEllipse(self.body_rect().adjusted(-2, -2, 2, 2))
+            return path
         path.addRect(self.body_rect().adjusted(-theme.SOCKET_R, 0, theme.SOCKET_R, 0))
         return path
 
@@ -104,17 +121,27 @@ class NodeItem(QGraphicsItem):
 
     def socket_pos(self, field: str, output: bool) -> QPointF:
         """Scene position of a socket (the row's middle when the row is unknown)."""
+        if self.compact:
+            return self.pos()
         row = self._by_key.get((field, output))
         y = row.y if row else theme.HEADER_H / 2
         return self.pos() + QPointF(theme.NODE_WIDTH if output else 0.0, y)  # nodes are never transformed
 
-    def socket_at(self, scene_pos: QPointF, radius: float = 10.0) -> Row | None:
+    def socket_at(self, scene_pos: QPointF, radius: float = 10.0, want_output: bool | None = None) -> Row | None:
+        """The socket under `scene_pos`; `want_output` says which side a dragged link needs."""
         local = self.mapFromScene(scene_pos)
+        if self.compact:
+            if local.x() ** 2 + local.y() ** 2 > (DOT_R + 5) ** 2:
+                return None
+            if want_output is None:  # the dot's middle moves it, its right rim starts a link
+                return self.row("value", True) if local.x() > DOT_R / 2 else None
+            return self.row("value", want_output)
         for row in self.rows:
             if not row.has_socket:
                 continue
             x = theme.NODE_WIDTH if row.output else 0.0
-            if abs(local.x() - x) <= radius and abs(local.y() - row.y) <= theme.ROW_H / 2:
+            if (abs(local.x() - x) <= radius and abs(local.y() - row.y) <= theme.ROW_H / 2
+                    and want_output in (None, row.output)):
                 return row
         return None
 
@@ -207,6 +234,9 @@ class NodeItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         body = self.body_rect()
+        if self.compact:
+            self._paint_dot(painter, body, selected)
+            return
         header_color = theme.category_color(self.spec.category) if self.spec else theme.NODE_MISSING
         if lod < theme.LOD_DETAIL:
             painter.fillRect(body, theme.NODE_BODY)
@@ -252,6 +282,13 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(body.adjusted(-1, -1, 1, 1), theme.CORNER, theme.CORNER)
         if self.badge is not None:
             self._paint_badge(painter, *self.badge)
+
+    def _paint_dot(self, painter: QPainter, body: QRectF, selected: bool) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = self.links[0].color if self.links else theme.kind_color(Kind.ANY)
+        painter.setBrush(color)
+        painter.setPen(QPen(theme.NODE_SELECTED if selected else theme.NODE_OUTLINE, 2 if selected else 1))
+        painter.drawEllipse(body)
 
     def _paint_row(self, painter: QPainter, row: Row) -> None:
         w = theme.NODE_WIDTH

@@ -30,7 +30,7 @@ from .frame_item import FrameItem
 from .interactions import CutLinksInteraction, Interaction, MoveInteraction, NewLinkInteraction
 from .link_item import LinkItem
 from .model import Document
-from .node_item import NodeItem, Row
+from .node_item import REROUTE, NodeItem, Row
 
 ITERATE = "iterate"
 PIXMAP_CACHE_KB = 256 * 1024
@@ -124,7 +124,10 @@ class CanvasScene(QGraphicsScene):
     def _make_link(self, edge: Edge) -> LinkItem:
         src, dst = self.node_items[edge.source.node], self.node_items[edge.destination.node]
         row = src.row(edge.source.field, True)
-        link = LinkItem(edge, src, dst, theme.kind_color(row.type.kind if row else Kind.ANY))
+        color = theme.kind_color(row.type.kind if row else Kind.ANY)
+        if src.compact:  # a reroute shows the colour of what flows into it
+            color = next((link.color for link in src.links if link.destination is src), color)
+        link = LinkItem(edge, src, dst, color)
         src.links.append(link)
         dst.links.append(link)
         self.link_items[edge] = link
@@ -192,11 +195,11 @@ class CanvasScene(QGraphicsScene):
                 return item
         return None
 
-    def socket_at(self, pos: QPointF) -> tuple[NodeItem, Row] | None:
+    def socket_at(self, pos: QPointF, want_output: bool | None = None) -> tuple[NodeItem, Row] | None:
         area = QRectF(pos.x() - 12, pos.y() - 12, 24, 24)
         for item in self.items(area):
             if isinstance(item, NodeItem):
-                row = item.socket_at(pos)
+                row = item.socket_at(pos, want_output=want_output)
                 if row is not None:
                     return item, row
         return None
@@ -320,6 +323,18 @@ class CanvasScene(QGraphicsScene):
         self.push(CompositeCommand("Insert Iterate", [
             AddItemsCommand(self.document, [self._new_node(self.registry.get(ITERATE), node_id, middle)], [first]),
             ConnectCommand(self.document, second, list(dict.fromkeys(replaces))),
+        ]))
+        return node_id
+
+    def insert_reroute(self, edge: Edge, pos: QPointF) -> str:
+        """Split a link with a reroute dot at `pos`, as one undo step."""
+        node_id = self.document.new_id(REROUTE)
+        node = NodeData(id=node_id, type=REROUTE, position=(pos.x(), pos.y()))
+        here = Endpoint(node=node_id, field="value")
+        self.push(CompositeCommand("Add reroute", [
+            DisconnectCommand(self.document, [edge]),
+            AddItemsCommand(self.document, [node], [Edge(source=edge.source, destination=here),
+                                                    Edge(source=here, destination=edge.destination)]),
         ]))
         return node_id
 
@@ -507,11 +522,16 @@ class CanvasScene(QGraphicsScene):
             interaction.release(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.itemAt(event.scenePos(), self.view_transform()) is None:
-            if self.palette_opener is not None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.itemAt(event.scenePos(), self.view_transform())
+            if item is None and self.palette_opener is not None:
                 self.palette_opener(event.scenePos(), None)
-            event.accept()
-            return
+                event.accept()
+                return
+            if isinstance(item, LinkItem) and self.registry.get(REROUTE):
+                self.insert_reroute(item.edge, event.scenePos())
+                event.accept()
+                return
         super().mouseDoubleClickEvent(event)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
