@@ -330,7 +330,7 @@ class NodeItem(QGraphicsItem):
         text = display_value(row.editor, value) + (" ▾" if row.editor == "choice" else "")
         inner = rect.adjusted(4, 0, -4, 0)
         painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideLeft, int(inner.width())))
+                         painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(inner.width())))
 
     @staticmethod
     def _paint_socket(painter: QPainter, center: QPointF, socket: SocketType, lit: bool) -> None:
