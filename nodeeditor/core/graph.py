@@ -110,13 +110,22 @@ class Graph:
         return False
 
     def ancestors(self, node_id: str) -> set[str]:
+        return self._closure(node_id, upstream=True)
+
+    def descendants(self, node_id: str) -> set[str]:
+        return self._closure(node_id, upstream=False)
+
+    def _closure(self, node_id: str, upstream: bool) -> set[str]:
+        """Every node reachable from `node_id` against (upstream) or along the links."""
+        links = self.incoming if upstream else self.outgoing
         seen: set[str] = set()
         stack = [node_id]
         while stack:
-            for edge in self.incoming.get(stack.pop(), ()):
-                if edge.source.node not in seen:
-                    seen.add(edge.source.node)
-                    stack.append(edge.source.node)
+            for edge in links.get(stack.pop(), ()):
+                nxt = edge.source.node if upstream else edge.destination.node
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
         return seen
 
 

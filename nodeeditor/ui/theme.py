@@ -66,21 +66,21 @@ LOD_DETAIL = 0.4
 ZOOM_MIN, ZOOM_MAX = 0.05, 4.0
 
 
+def _hashed(name: str, saturation: int, value: int) -> QColor:
+    """A stable colour for a name nobody gave a colour to."""
+    hue = int(hashlib.md5(name.encode()).hexdigest()[:4], 16) % 360
+    return QColor.fromHsv(hue, saturation, value)
+
+
 @lru_cache(maxsize=None)
 def kind_color(kind: str) -> QColor:
     """Known kinds have fixed colours; any other kind gets a stable colour from its name."""
-    if kind in KIND_COLORS:
-        return QColor(KIND_COLORS[kind])
-    hue = int(hashlib.md5(kind.encode()).hexdigest()[:4], 16) % 360
-    return QColor.fromHsv(hue, 140, 220)
+    return QColor(KIND_COLORS[kind]) if kind in KIND_COLORS else _hashed(kind, 140, 220)
 
 
 @lru_cache(maxsize=None)
 def category_color(category: str) -> QColor:
-    if category in CATEGORY_COLORS:
-        return QColor(CATEGORY_COLORS[category])
-    hue = int(hashlib.md5(category.encode()).hexdigest()[:4], 16) % 360
-    return QColor.fromHsv(hue, 120, 140)
+    return QColor(CATEGORY_COLORS[category]) if category in CATEGORY_COLORS else _hashed(category, 120, 140)
 
 
 @lru_cache(maxsize=None)

@@ -129,10 +129,7 @@ class Document(QObject):
     # -- edits (called by commands) --------------------------------------------------------------
     def add_node(self, node: NodeData, index: int | None = None) -> None:
         node = node.model_copy(deep=True)
-        if index is None:
-            self.workflow.nodes.append(node)
-        else:
-            self.workflow.nodes.insert(index, node)
+        self.workflow.nodes.insert(len(self.workflow.nodes) if index is None else index, node)
         self._nodes[node.id] = node
         self.node_added.emit(node.id)
         self.changed.emit()
@@ -171,10 +168,7 @@ class Document(QObject):
         self.changed.emit()
 
     def add_edge(self, edge: Edge, index: int | None = None) -> None:
-        if index is None:
-            self.workflow.edges.append(edge)
-        else:
-            self.workflow.edges.insert(index, edge)
+        self.workflow.edges.insert(len(self.workflow.edges) if index is None else index, edge)
         self.edge_added.emit(edge)
         self.changed.emit()
 
@@ -187,10 +181,7 @@ class Document(QObject):
 
     def add_frame(self, frame: Frame, index: int | None = None) -> None:
         frame = frame.model_copy(deep=True)
-        if index is None:
-            self.workflow.frames.append(frame)
-        else:
-            self.workflow.frames.insert(index, frame)
+        self.workflow.frames.insert(len(self.workflow.frames) if index is None else index, frame)
         self._frames[frame.id] = frame
         self.frame_added.emit(frame.id)
         self.changed.emit()

@@ -217,16 +217,7 @@ class CanvasScene(QGraphicsScene):
     def link_checker(self, node_id: str, row: Row) -> Checker:
         """A fast reason-or-None for every socket while one drag lasts (cycle set computed once)."""
         graph = Graph(self.document.workflow)
-        if row.output:
-            blocked = graph.ancestors(node_id) | {node_id}
-        else:
-            blocked = {node_id}
-            stack = [node_id]
-            while stack:
-                for edge in graph.outgoing.get(stack.pop(), ()):
-                    if edge.destination.node not in blocked:
-                        blocked.add(edge.destination.node)
-                        stack.append(edge.destination.node)
+        blocked = (graph.ancestors(node_id) if row.output else graph.descendants(node_id)) | {node_id}
         source_spec = self.registry.get(self.document.node(node_id).type)
 
         def check(target_id: str, target: Row) -> str | None:
