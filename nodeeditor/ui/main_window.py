@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for entry in self.recent_files():
-            self.recent_menu.addAction(entry, lambda p=entry: self.open_file(Path(p)))
+            self.recent_menu.addAction(entry, lambda p=entry: self.open_path(Path(p)))
         if not self.recent_files():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -199,9 +199,6 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open workflow", "", FILE_FILTER)
         if path:
             self.open_path(Path(path), ask=False)
-
-    def open_file(self, path: Path) -> bool:
-        return self.open_path(path)
 
     def open_path(self, path: Path, ask: bool = True) -> bool:
         """Open a workflow JSON or an output PNG; an error is shown and the canvas is left alone."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from PIL import Image, PngImagePlugin
 
 from nodeeditor.core.workflow import load_workflow, save_workflow
 from nodeeditor.nodes.image_metadata import workflow_chunks
+from nodeeditor.ui.app import run_app
 from nodeeditor.ui.canvas.model import Document
 from nodeeditor.ui.main_window import MainWindow
 from tests.workflow_builder import build
@@ -192,3 +195,21 @@ def test_hundred_thousand_signal_emits_do_not_abort(qtbot):
     for _ in range(100_000):
         document.node_moved.emit("n")
     assert len(seen) == 100_000
+
+
+def test_run_app_opens_the_file_named_on_the_command_line(qapp, tmp_path):
+    path = save_sample(tmp_path)
+    seen = {}
+
+    def look_and_quit() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["nodes"] = sorted(shown[-1].scene.node_items)
+        shown[-1].close()
+        QApplication.quit()
+
+    QTimer.singleShot(200, look_and_quit)
+    try:
+        assert run_app(argparse.Namespace(home=str(tmp_path / "home"), open=path)) == 0
+    finally:
+        asyncio.set_event_loop(None)
+    assert seen["nodes"] == ["i", "m", "s"]
