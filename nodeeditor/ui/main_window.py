@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
 from nodeeditor.core.errors import WorkflowError
 from nodeeditor.core.registry import Registry
@@ -52,7 +52,9 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.setObjectName("MainWindow")
         self._build_menus()
-        self.statusBar()
+        self.zoom_label = QLabel("100 %")
+        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.canvas.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"{zoom * 100:.0f} %"))
         self.scene.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.document.changed.connect(self._update_title)
         self.document.path_changed.connect(self._update_title)

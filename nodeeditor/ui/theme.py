@@ -38,7 +38,6 @@ CATEGORY_COLORS: dict[str, str] = {
 BACKGROUND = QColor("#1e1f22")
 GRID_DOT = QColor("#3a3c41")
 NODE_BODY = QColor("#2b2d31")
-NODE_BODY_BYPASSED = QColor("#2b2d31")
 NODE_OUTLINE = QColor("#111214")
 NODE_SELECTED = QColor("#f0b429")
 NODE_ERROR = QColor("#ff4d4f")

@@ -44,3 +44,14 @@ def test_render_command_exits_2_naming_the_file_for_an_invalid_workflow(qapp, tm
     err = capsys.readouterr().err
     assert "bad.json" in err and "'a'" in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_below_forty_percent_zoom_nodes_are_plain_boxes_without_text(qapp):
+    from nodeeditor.core.registry import default_registry
+
+    def text_pixels(width: int, height: int) -> int:
+        image = render_workflow(graph(), default_registry(), width, height)
+        return sum(image.pixelColor(x, y) == theme.TEXT for x in range(width) for y in range(height))
+
+    assert text_pixels(400, 200) > 0  # about 100 %: titles and labels are drawn
+    assert text_pixels(100, 50) == 0  # about 25 %: boxes only

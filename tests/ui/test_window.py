@@ -173,6 +173,7 @@ def test_fit_all_and_zoom_limits(window, drive):
     for _ in range(60):
         window.canvas.zoom_in()
     assert window.canvas.zoom() <= 4.0
+    assert window.zoom_label.text() == f"{window.canvas.zoom() * 100:.0f} %"
     for _ in range(120):
         window.canvas.zoom_out()
     assert window.canvas.zoom() >= 0.05

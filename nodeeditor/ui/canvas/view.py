@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QContextMenuEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QMouseEvent,
+from PySide6.QtGui import (QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent,
                            QPainter, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView, QInputDialog, QMenu, QWidget
 
@@ -205,7 +205,7 @@ class CanvasView(QGraphicsView):
 
     # -- file drops -------------------------------------------------------------------------
     @staticmethod
-    def _paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    def _paths(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> list[str]:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         return [u.toLocalFile() for u in urls if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in OPENABLE]
 
@@ -215,7 +215,7 @@ class CanvasView(QGraphicsView):
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._paths(event):
             event.acceptProposedAction()
         else:
