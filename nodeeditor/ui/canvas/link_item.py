@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from nodeeditor.core.workflow import Edge
 
@@ -30,12 +30,14 @@ class LinkItem(QGraphicsItem):
         self.destination = destination
         self.color = color
         self._pen = QPen(color, theme.LINK_WIDTH)
+        self._thin = QPen(color, 0)
+        self._thin_selected = QPen(theme.LINK_SELECTED, 0)
+        self._line = QLineF()
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self.setZValue(-1)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.update_path()
 
     def ends(self) -> tuple[QPointF, QPointF]:
@@ -46,6 +48,7 @@ class LinkItem(QGraphicsItem):
         p1, p2 = self.ends()
         self.prepareGeometryChange()
         self._path = bezier(p1, p2)
+        self._line = QLineF(p1, p2)
         self._shape = None
         pad = theme.LINK_WIDTH + 4
         self._bounds = self._path.controlPointRect().adjusted(-pad, -pad, pad, pad)
@@ -64,16 +67,12 @@ class LinkItem(QGraphicsItem):
         return self._shape
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        pen = QPen(theme.LINK_SELECTED, theme.LINK_WIDTH + 1) if selected else self._pen
-        if lod < theme.LOD_DETAIL:
-            pen = QPen(pen.color(), 0)
-            painter.setPen(pen)
-            p1, p2 = self._path.elementAt(0), self._path.elementAt(3)
-            painter.drawLine(QPointF(p1.x, p1.y), QPointF(p2.x, p2.y))
+        selected = self.isSelected()
+        if painter.worldTransform().m11() < theme.LOD_DETAIL:  # far out: a straight hairline
+            painter.setPen(self._thin_selected if selected else self._thin)
+            painter.drawLine(self._line)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(pen)
+        painter.setPen(QPen(theme.LINK_SELECTED, theme.LINK_WIDTH + 1) if selected else self._pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsSceneHoverEvent, QStyle,
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsSceneHoverEvent,
                                QStyleOptionGraphicsItem, QWidget)
 
 from nodeeditor.core.node import InputKind, InputSpec, NodeSpec
@@ -85,7 +85,6 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setPos(*node.position)
 
     # -- geometry ---------------------------------------------------------------------------
@@ -231,8 +230,8 @@ class NodeItem(QGraphicsItem):
 
     # -- painting ---------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        lod = painter.worldTransform().m11()  # nodes are never rotated or sheared
+        selected = self.isSelected()
         body = self.body_rect()
         if self.compact:
             self._paint_dot(painter, body, selected)

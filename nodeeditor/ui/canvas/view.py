@@ -41,6 +41,8 @@ class CanvasView(QGraphicsView):
         half = SCENE_EXTENT / 2
         self.setSceneRect(QRectF(-half, -half, SCENE_EXTENT, SCENE_EXTENT))
         self.setAcceptDrops(True)
+        self.zoom_changed.connect(scene.set_zoom)
+        scene.set_zoom(self.zoom())
         self._pan_from: QPoint | None = None
         self._space = False
 
