@@ -230,3 +230,26 @@ def test_validation_errors_show_on_the_node(window, drive, qtbot):
     item = window.scene.node_items["s"]
     assert "b" in item.issues
     assert "invalid value" in item.toolTip()
+
+
+def test_letters_typed_in_the_palette_are_not_taken_as_shortcuts(window, drive, qtbot):
+    drive.add("a", "integer", 3000, 3000)
+    window.canvas.centerOn(0, 0)
+    before = window.canvas.mapToScene(QPoint(0, 0))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Tab)
+    qtbot.keyClicks(window.canvas.palette.search, "float")
+    assert window.canvas.palette.visible_titles()[0].startswith("Float")
+    assert window.canvas.mapToScene(QPoint(0, 0)) == before  # "f" did not frame the selection
+
+
+def test_f_frames_the_selection_and_home_fits_everything(window, drive, qtbot):
+    drive.add("a", "integer", 0, 0)
+    drive.add("b", "integer", 4000, 2500)
+    window.scene.node_items["b"].setSelected(True)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F)
+    visible = window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.node_items["b"].sceneBoundingRect())
+    assert not visible.contains(window.scene.node_items["a"].sceneBoundingRect())
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Home)
+    visible = window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.node_items["a"].sceneBoundingRect())
