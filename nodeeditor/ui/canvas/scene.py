@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -16,10 +15,10 @@ from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform, QUndoCommand
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsProxyWidget, QGraphicsScene,
                                QGraphicsSceneMouseEvent, QMessageBox, QWidget)
 
-from nodeeditor.core.graph import Graph, link_error, validate_graph
+from nodeeditor.core.graph import link_error, validate_graph
 from nodeeditor.core.node import NodeSpec
 from nodeeditor.core.registry import Registry
-from nodeeditor.core.types import Cardinality, Kind, SocketType, connection_error, kinds_compatible
+from nodeeditor.core.types import Kind
 from nodeeditor.core.workflow import Edge, Endpoint, Frame, NodeData
 
 from .. import theme
@@ -29,29 +28,13 @@ from .commands import (AddItemsCommand, BypassCommand, CompositeCommand, Connect
 from .frame_item import FrameItem
 from .interactions import CutLinksInteraction, Interaction, MoveInteraction, NewLinkInteraction
 from .link_item import LinkItem
+from .link_rules import Checker, PendingLink, iterate_fixes, make_checker
 from .model import Document
 from .node_item import REROUTE, NodeItem, Row
 
 ITERATE = "iterate"
 PIXMAP_CACHE_KB = 256 * 1024
 """Item caches live in QPixmapCache; Qt's 10 MB default holds ~50 nodes at 100 % zoom and thrashes."""
-Checker = Callable[[str, Row], "str | None"]
-
-
-@dataclass
-class PendingLink:
-    """A link dropped on empty canvas: the palette offers nodes that fit, then connects the choice."""
-
-    node_id: str
-    row: Row
-
-    def fits(self, spec: NodeSpec) -> str | None:
-        """The field of `spec` that this link would connect to, or None."""
-        if self.row.output:
-            return next((i.name for i in spec.inputs.values() if i.input_kind.value != "direct"
-                         and connection_error(self.row.type, i.type) is None), None)
-        return next((o.name for o in spec.outputs.values()
-                     if connection_error(o.type, self.row.type) is None), None)
 
 
 class CanvasScene(QGraphicsScene):
@@ -234,29 +217,8 @@ class CanvasScene(QGraphicsScene):
 
     # -- link rules -------------------------------------------------------------------------
     def link_checker(self, node_id: str, row: Row) -> Checker:
-        """A fast reason-or-None for every socket while one drag lasts (cycle set computed once)."""
-        graph = Graph(self.document.workflow)
-        blocked = (graph.ancestors(node_id) if row.output else graph.descendants(node_id)) | {node_id}
-        source_spec = self.registry.get(self.document.node(node_id).type)
-
-        def check(target_id: str, target: Row) -> str | None:
-            if target.output == row.output:
-                return "connect an output to an input"
-            if not target.has_socket:
-                return f"input {target.title!r} takes a typed value, not a link"
-            target_spec = self.registry.get(self.document.node(target_id).type)
-            if source_spec is None or target_spec is None:
-                missing = self.document.node(node_id if source_spec is None else target_id).type
-                return f"node type {missing!r} is not installed"
-            out, inp = (row, target) if row.output else (target, row)
-            reason = connection_error(out.type, inp.type)
-            if reason:
-                return reason
-            if target_id in blocked:
-                return "the link would create a cycle"
-            return None
-
-        return check
+        """Reason-or-None for every socket while one link drag lasts."""
+        return make_checker(self.document.workflow, self.registry, node_id, row)
 
     def highlight_targets(self, checker: Checker | None) -> None:
         for item in self.node_items.values():
@@ -265,12 +227,6 @@ class CanvasScene(QGraphicsScene):
             else:
                 item.set_highlight({(r.field, r.output): checker(item.node_id, r) is None
                                     for r in item.rows if r.has_socket})
-
-    @staticmethod
-    def iterate_fixes(out: SocketType, inp: SocketType) -> bool:
-        """A collection into a single input of a matching kind: an Iterate node would fix it."""
-        return (out.cardinality is Cardinality.COLLECTION and inp.cardinality is Cardinality.SINGLE
-                and kinds_compatible(out.kind, inp.kind))
 
     def _ask_insert_iterate(self, reason: str) -> bool:
         views = self.views()
@@ -304,7 +260,7 @@ class CanvasScene(QGraphicsScene):
         if reason:
             out = self.node_items[edge.source.node].row(edge.source.field, True)
             inp = self.node_items[edge.destination.node].row(edge.destination.field, False)
-            if out and inp and self.iterate_fixes(out.type, inp.type) and self.registry.get(ITERATE):
+            if out and inp and iterate_fixes(out.type, inp.type) and self.registry.get(ITERATE):
                 if self.ask_insert_iterate(reason):
                     self.insert_iterate(edge, detached)
                     return True

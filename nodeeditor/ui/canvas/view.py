@@ -16,7 +16,8 @@ from .commands import EditFrameCommand, RenameCommand
 from .frame_item import FrameItem
 from .link_item import LinkItem
 from .node_item import NodeItem
-from .scene import CanvasScene, PendingLink
+from .link_rules import PendingLink
+from .scene import CanvasScene
 
 SCENE_EXTENT = 1_000_000.0
 OPENABLE = (".json", ".png")
