@@ -127,8 +127,10 @@ class MainWindow(QMainWindow):
         e.addSeparator()
         self._action(e, "&Bypass / Enable", self.scene.toggle_bypass, QKeySequence("Ctrl+B"))
         self._action(e, "&Frame Selection", self.scene.frame_selection, QKeySequence("Ctrl+G"))
-        snap = self._action(e, "S&nap to Grid", lambda on: setattr(self.scene, "snap_to_grid", on))
+        snap = self._action(e, "S&nap to Grid", self._set_snap)
         snap.setCheckable(True)
+        snap.setChecked(self.settings.value("canvas/snap", False, type=bool))
+        self.scene.snap_to_grid = snap.isChecked()
 
         v = bar.addMenu("&View")
         self._action(v, "&Frame Selected", self.canvas.frame_selected, QKeySequence("F"))
@@ -141,6 +143,10 @@ class MainWindow(QMainWindow):
         self.run_menu = bar.addMenu("&Run")
         self.run_menu.menuAction().setVisible(False)
         self.window_menu = bar.addMenu("&Window")
+
+    def _set_snap(self, on: bool) -> None:
+        self.scene.snap_to_grid = on
+        self.settings.setValue("canvas/snap", on)
 
     def select_all(self) -> None:
         for item in [*self.scene.node_items.values(), *self.scene.frame_items.values()]:

@@ -253,3 +253,16 @@ def test_f_frames_the_selection_and_home_fits_everything(window, drive, qtbot):
     qtbot.keyClick(window.canvas, Qt.Key.Key_Home)
     visible = window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect()
     assert visible.contains(window.scene.node_items["a"].sceneBoundingRect())
+
+
+def test_a_frame_is_recoloured_through_the_colour_picker(window, drive, monkeypatch):
+    from nodeeditor.ui.canvas import editors
+
+    drive.add("i", "integer", 0, 0)
+    window.scene.node_items["i"].setSelected(True)
+    frame_id = window.scene.frame_selection("Box")
+    before = state(window)
+    monkeypatch.setattr(editors, "pick_color", lambda value, parent: {"r": 255, "g": 0, "b": 0, "a": 255})
+    window.canvas.recolor_frame(window.scene.frame_items[frame_id])
+    assert window.document.frame(frame_id).color == "#ff0000"
+    assert_undo_redo(window, before)

@@ -55,6 +55,8 @@ def display_value(kind: str, value: Any) -> str:
 
 
 def color_of(value: Any) -> QColor:
+    if isinstance(value, QColor):
+        return value
     if isinstance(value, dict):
         return QColor(value.get("r", 0), value.get("g", 0), value.get("b", 0), value.get("a", 255))
     if hasattr(value, "r"):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent,
+from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent,
                            QPainter, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView, QInputDialog, QMenu, QWidget
 
 from .. import theme
 from ..palette import NodePalette
+from . import editors
 from .commands import EditFrameCommand, RenameCommand
 from .frame_item import FrameItem
 from .link_item import LinkItem
@@ -188,6 +189,7 @@ class CanvasView(QGraphicsView):
             menu.addAction("Delete Link", lambda: self.canvas.disconnect([item.edge]))
         elif isinstance(item, FrameItem):
             menu.addAction("Rename Frame…", lambda: self.rename_frame(item))
+            menu.addAction("Frame Colour…", lambda: self.recolor_frame(item))
             menu.addAction("Delete Frame", lambda: (self.canvas.clearSelection(), item.setSelected(True),
                                                     self.canvas.delete_selected()))
         else:
@@ -205,6 +207,12 @@ class CanvasView(QGraphicsView):
         text, ok = QInputDialog.getText(self, "Rename frame", "Title:", text=item.frame.title)
         if ok:
             self.canvas.push(EditFrameCommand(self.canvas.document, item.frame_id, title=text))
+
+    def recolor_frame(self, item: FrameItem) -> None:
+        picked = editors.pick_color(QColor(item.frame.color), self)
+        if picked is not None:
+            color = QColor(picked["r"], picked["g"], picked["b"]).name()
+            self.canvas.push(EditFrameCommand(self.canvas.document, item.frame_id, color=color))
 
     # -- file drops -------------------------------------------------------------------------
     @staticmethod
