@@ -51,6 +51,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._watcher: threading.Thread | None = None
         self._last_counts = 0.0
+        self._count_cost = 0.0
 
     # -- control --------------------------------------------------------------------------------
 
@@ -133,6 +134,7 @@ class Worker:
     def _loop(self, until_empty: bool) -> dict[str, int]:
         ended = {"completed": 0, "failed": 0, "canceled": 0}
         claimed = None
+        announced_idle = False
         while not self._stopping.is_set():
             if not self._running.is_set():
                 self._state = "paused"
@@ -141,7 +143,9 @@ class Worker:
             if claimed is None:
                 claimed = self.store.queue.claim_next(self.worker_id)
             if claimed is None:
-                self._queue_changed(force=True)
+                if not announced_idle:
+                    self._queue_changed(force=True)
+                    announced_idle = True
                 if until_empty:
                     break
                 self._state = "idle"
@@ -149,6 +153,7 @@ class Worker:
                 self._wake.clear()
                 continue
             status, claimed = self._run(claimed)
+            announced_idle = False
             if status in ended:
                 ended[status] += 1
             self._queue_changed()
@@ -217,10 +222,14 @@ class Worker:
         return status, following
 
     def _queue_changed(self, force: bool = False) -> None:
+        """Counting a queue of a million finished rows takes a while: never spend more than a
+        tenth of the worker's time on it."""
         now = time.monotonic()
-        if force or now - self._last_counts >= QUEUE_EVENT_INTERVAL_S:
-            self._last_counts = now
-            self.hub.publish(QueueChanged(counts=self.store.queue.counts()))
+        if force or now - self._last_counts >= max(QUEUE_EVENT_INTERVAL_S, 10 * self._count_cost):
+            counts = self.store.queue.counts()
+            self._last_counts = time.monotonic()
+            self._count_cost = self._last_counts - now
+            self.hub.publish(QueueChanged(counts=counts))
 
     # -- watching the running session ----------------------------------------------------------
 
