@@ -160,6 +160,17 @@ def save_workflow(workflow: Workflow, path: str | os.PathLike[str]) -> None:
     atomic_write_text(Path(path), workflow.to_json() + "\n")
 
 
+def with_values(workflow: Workflow, values: dict[str, Any]) -> Workflow:
+    """A copy whose typed inputs carry `values` ("node.field" -> value): a session's batch values."""
+    copy = workflow.model_copy(deep=True)
+    nodes = {n.id: n for n in copy.nodes}
+    for target, value in values.items():
+        node_id, _, field = target.rpartition(".")
+        if node_id in nodes and field:
+            nodes[node_id].inputs[field] = value
+    return copy
+
+
 def workflow_schema() -> dict[str, Any]:
     """JSON schema of the workflow file format."""
     schema = Workflow.model_json_schema()

@@ -214,3 +214,14 @@ def test_the_schema_rejects_what_the_loader_rejects():
     bad["version"] = 2
     assert check(bad, schema, schema) == ["$.version: not 1", "$.nodes[0].position: wrong length",
                                           "$.edges[0].source.field: required"]
+
+
+def test_with_values_puts_session_values_into_typed_inputs():
+    from nodeeditor.core.workflow import parse_workflow, with_values
+
+    workflow = parse_workflow({"version": 1, "nodes": [{"id": "a.b", "type": "integer", "inputs": {"value": 1}},
+                                                       {"id": "s", "type": "string"}], "edges": []})
+    restored = with_values(workflow, {"a.b.value": 7, "s.value": "x", "gone.value": 3})
+    assert restored.node("a.b").inputs == {"value": 7}
+    assert restored.node("s").inputs == {"value": "x"}
+    assert workflow.node("a.b").inputs == {"value": 1}

@@ -1,0 +1,103 @@
+"""What the canvas shows about the last run or batch of the open graph, per drawn node.
+
+Plain Python fed with engine events, so the badges, the heat overlay and the inspector read one
+source and tests can check it without painting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, NodeStarted
+
+QUEUED, RUNNING, DONE, FAILED, CACHED = "queued", "running", "done", "failed", "cached"
+
+
+@dataclass
+class NodeRun:
+    status: str = QUEUED
+    progress: float | None = None
+    message: str = ""
+    calls: int = 0
+    cache_hits: int = 0
+    total_s: float = 0.0
+    last_s: float = 0.0
+    peak_rss: int = 0
+    error: str = ""
+    traceback: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    images: list[str] = field(default_factory=list)
+
+    def badge(self) -> tuple[str, str, float | None]:
+        """(state, text, progress) for NodeItem.set_badge."""
+        if self.status == RUNNING:
+            return RUNNING, self.message or "running", self.progress if self.progress is not None else 0.0
+        if self.status == FAILED:
+            return FAILED, "failed", None
+        if self.status == CACHED:
+            return CACHED, "cached", None
+        if self.status == DONE:
+            return DONE, format_seconds(self.last_s if self.calls == 1 else self.total_s), None
+        return QUEUED, "queued", None
+
+
+def format_seconds(seconds: float) -> str:
+    if seconds < 1.0:
+        return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
+    if seconds < 60:
+        return f"{seconds:.2f} s"
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+class RunBoard:
+    """Per-node state of the run being watched; `begin` starts over for a new run or batch."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeRun] = {}
+        self.sessions: set[str] = set()
+
+    def begin(self, node_ids: list[str]) -> None:
+        self.nodes = {nid: NodeRun() for nid in node_ids}
+        self.sessions = set()
+
+    def apply(self, event: Any) -> str | None:
+        """Fold one event in; returns the node id it changed (None when it concerns no drawn node)."""
+        run = self.nodes.get(getattr(event, "node_id", None))
+        if run is None:
+            return None
+        if isinstance(event, NodeStarted):
+            run.status, run.progress, run.message = RUNNING, 0.0, ""
+        elif isinstance(event, NodeProgress):
+            run.status, run.progress = RUNNING, event.fraction
+            run.message = event.message or ""
+            if event.preview:
+                run.images = [event.preview]
+        elif isinstance(event, NodeCompleted):
+            run.calls += 1
+            run.cache_hits += int(event.cached)
+            run.total_s += event.duration_s
+            run.last_s = event.duration_s
+            run.peak_rss = max(run.peak_rss, event.peak_rss)
+            run.outputs = event.outputs
+            if event.images:
+                run.images = event.images
+            if run.status != FAILED:
+                run.status = CACHED if event.cached and run.cache_hits == run.calls else DONE
+            run.progress = None
+        elif isinstance(event, NodeFailed):
+            run.status, run.progress = FAILED, None
+            run.error, run.traceback = event.error, event.traceback
+        return event.node_id
+
+    def heat(self, measure: str = "time") -> dict[str, float]:
+        """Each node's share (0..1) of the total time, or of the largest peak memory."""
+        if measure == "memory":
+            values = {nid: float(r.peak_rss) for nid, r in self.nodes.items()}
+            top = max(values.values(), default=0.0)
+        else:
+            values = {nid: r.total_s for nid, r in self.nodes.items()}
+            top = sum(values.values())
+        if top <= 0:
+            return {}
+        return {nid: value / top for nid, value in values.items() if value > 0}
