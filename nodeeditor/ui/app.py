@@ -13,7 +13,11 @@ from PySide6.QtWidgets import QApplication
 from nodeeditor.core.registry import default_registry
 from nodeeditor.paths import data_dir, user_nodes_dir
 
+from nodeeditor.engine.worker_process import ProcessWorker
+from nodeeditor.store.store import open_store
+
 from .main_window import MainWindow
+from .run_controller import RunController
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -25,6 +29,12 @@ def run_app(args: argparse.Namespace) -> int:
     home = data_dir(getattr(args, "home", None))
     registry = default_registry(user_nodes_dir(home))
     window = MainWindow(home, registry)
+    store = open_store(getattr(args, "db", None), home, registry=registry)
+    worker = ProcessWorker(home=home, url=getattr(args, "db", None))
+    RunController(window, store, worker)
+    window.add_close_hook(worker.close)
+    window.add_close_hook(store.close)
+    worker.start()
     window.show()
     opened = getattr(args, "open", None)
     if not (opened and window.open_path(Path(opened))):

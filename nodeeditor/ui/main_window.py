@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMe
 
 from nodeeditor.core.errors import WorkflowError
 from nodeeditor.core.registry import Registry
-from nodeeditor.core.workflow import Workflow, atomic_write_text, load_workflow, parse_workflow, save_workflow
+from nodeeditor.core.workflow import (Workflow, atomic_write_text, load_workflow, parse_workflow, save_workflow,
+                                      with_values)
 from nodeeditor.nodes.image_metadata import read_png_workflow
 from nodeeditor.paths import autosave_dir
 
@@ -32,10 +33,10 @@ FILE_FILTER = "Workflows (*.json);;Output images (*.png);;All files (*)"
 def read_workflow_file(path: Path) -> Workflow:
     """A workflow JSON, or the workflow a nodeeditor PNG carries; WorkflowError otherwise."""
     if path.suffix.lower() == ".png":
-        data, _values = read_png_workflow(path)
+        data, values = read_png_workflow(path)
         if data is None:
             raise WorkflowError("this PNG carries no nodeeditor workflow", file=str(path))
-        return parse_workflow(data, file=str(path))
+        return with_values(parse_workflow(data, file=str(path)), values)
     return load_workflow(path)
 
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(self._update_title)
         self.document.path_changed.connect(self._update_title)
         self.canvas.files_dropped.connect(lambda paths: self.open_path(Path(paths[0])))
+        self._close_hooks: list = []
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -78,6 +80,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def add_close_hook(self, hook) -> None:
+        """Run `hook()` once the window has agreed to close (stop workers, close stores)."""
+        self._close_hooks.append(hook)
 
     def add_run_action(self, action: QAction) -> None:
         """Put an action in the Run menu (hidden while it is empty)."""
@@ -289,4 +295,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.autosave_timer.stop()
         self._autosave_file().unlink(missing_ok=True)
+        for hook in self._close_hooks:
+            hook()
+        self._close_hooks.clear()
         event.accept()

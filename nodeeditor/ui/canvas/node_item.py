@@ -76,6 +76,7 @@ class NodeItem(QGraphicsItem):
         self.links: list[LinkItem] = []
         self.issues: dict[str | None, list[str]] = {}
         self.badge: tuple[str, str, float | None] | None = None
+        self.heat: tuple[QColor, float] | None = None
         self.thumbnail: QImage | None = None
         self.highlight: dict[tuple[str, bool], bool] | None = None
         """While a link is dragged: (field, output) -> compatible; None otherwise."""
@@ -149,6 +150,12 @@ class NodeItem(QGraphicsItem):
         return QRectF(left, row.y - theme.ROW_H / 2 + 3, theme.NODE_WIDTH - left - theme.PAD - 4,
                       theme.ROW_H - 6)
 
+    def input_row_at(self, scene_pos: QPointF) -> Row | None:
+        """The input row (any part of it) under `scene_pos`."""
+        local = self.mapFromScene(scene_pos)
+        return next((row for row in self.rows
+                     if not row.output and abs(local.y() - row.y) <= theme.ROW_H / 2), None)
+
     def editable_row_at(self, scene_pos: QPointF) -> Row | None:
         """The input whose painted value is under `scene_pos`, when it can be typed now."""
         local = self.mapFromScene(scene_pos)
@@ -186,6 +193,13 @@ class NodeItem(QGraphicsItem):
         """Paint a run badge: state is queued/running/done/failed/cached, or None to clear."""
         self.badge = None if state is None else (state, text, progress)
         self.update()
+
+    def set_heat(self, color: QColor | None, share: float | None = None) -> None:
+        """Tint the node for the heat overlay (its share of time or memory), or None to clear."""
+        heat = None if color is None else (color, share or 0.0)
+        if heat != self.heat:
+            self.heat = heat
+            self.update()
 
     def set_thumbnail(self, image: QImage | None) -> None:
         """Paint an image preview under the rows (None removes it)."""
@@ -240,6 +254,8 @@ class NodeItem(QGraphicsItem):
         if lod < theme.LOD_DETAIL:
             painter.fillRect(body, theme.NODE_BODY)
             painter.fillRect(QRectF(0, 0, body.width(), theme.HEADER_H), header_color)
+            if self.heat is not None:
+                painter.fillRect(body, self.heat[0])
             if selected or self.issues or self.spec is None:
                 color = theme.NODE_SELECTED if selected else theme.NODE_ERROR
                 painter.setPen(QPen(color, 6))
@@ -271,6 +287,8 @@ class NodeItem(QGraphicsItem):
             x = (body.width() - self.thumbnail.width()) / 2
             painter.drawImage(QPointF(x, top), self.thumbnail)
         painter.setOpacity(1.0)
+        if self.heat is not None:
+            self._paint_heat(painter, path, body)
         if selected or self.issues or self.spec is None:
             color = theme.NODE_SELECTED if selected else theme.NODE_ERROR
             pen = QPen(color, 2)
@@ -349,6 +367,14 @@ class NodeItem(QGraphicsItem):
         else:
             painter.setBrush(color)
             painter.drawEllipse(center, r, r)
+
+    def _paint_heat(self, painter: QPainter, path: QPainterPath, body: QRectF) -> None:
+        color, share = self.heat
+        painter.fillPath(path, color)
+        painter.setFont(theme.font(8, True))
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(QRectF(0, body.bottom() - theme.ROW_H, body.width() - theme.PAD, theme.ROW_H),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{share:.0%}")
 
     def _paint_badge(self, painter: QPainter, state: str, text: str, progress: float | None) -> None:
         color = theme.BADGE_COLORS.get(state, theme.TEXT_DIM)

@@ -4,6 +4,7 @@ Tab for the palette, a context menu, and file drops reported to the window."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent,
@@ -33,6 +34,8 @@ class CanvasView(QGraphicsView):
         self.canvas = scene
         scene.palette_opener = self.open_palette
         self.palette: NodePalette | None = None
+        self.node_menu_hooks: list[Callable[[QMenu, str, str | None], None]] = []
+        """Called with (menu, node id, input field under the cursor or None) before a node's menu shows."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
@@ -181,6 +184,11 @@ class CanvasView(QGraphicsView):
             if not item.isSelected():
                 self.canvas.clearSelection()
                 item.setSelected(True)
+            row = item.input_row_at(scene_pos)
+            for hook in self.node_menu_hooks:
+                hook(menu, item.node_id, row.field if row is not None else None)
+            if not menu.isEmpty():
+                menu.addSeparator()
             menu.addAction("Rename…", lambda: self.rename_node(item))
             menu.addAction("Bypass / Enable", self.canvas.toggle_bypass)
             menu.addAction("Frame Selection", self.canvas.frame_selection)

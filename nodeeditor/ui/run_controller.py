@@ -1,0 +1,315 @@
+"""Running from the window: Invoke and Enqueue, live badges and thumbnails on the nodes, the heat
+overlay, and the run docks (batch, queue, stats, gallery, inspector) wired to one worker.
+
+Nothing here waits on the worker: its events arrive through the EngineBridge on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
+
+from nodeeditor.core.batch import Batch
+from nodeeditor.core.errors import GraphValidationError, WorkflowError
+from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.workflow import Workflow
+from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionStarted
+
+from .bridge import EngineBridge
+from .main_window import MainWindow
+from .panels.batch_panel import BatchPanel
+from .panels.docking import panel_dock
+from .panels.gallery_panel import GalleryPanel
+from .panels.inspector_panel import InspectorPanel
+from .panels.queue_panel import QueueDock
+from .panels.stats_panel import StatsDock
+from .panels.status_summary import StatusSummary
+from .run_state import RunBoard
+
+HEAT_COLD = QColor(40, 90, 200)
+HEAT_HOT = QColor(230, 60, 40)
+
+
+def heat_color(share: float) -> QColor:
+    """Blue (cold) to red (hot), translucent, for the overlay."""
+    t = max(0.0, min(1.0, share))
+    color = QColor(
+        int(HEAT_COLD.red() + (HEAT_HOT.red() - HEAT_COLD.red()) * t),
+        int(HEAT_COLD.green() + (HEAT_HOT.green() - HEAT_COLD.green()) * t),
+        int(HEAT_COLD.blue() + (HEAT_HOT.blue() - HEAT_COLD.blue()) * t),
+    )
+    color.setAlpha(70 + int(110 * t))
+    return color
+
+
+class _ThumbnailJob(QRunnable):
+    """Makes (or finds) a thumbnail off the GUI thread; decoding a full image there would stall it."""
+
+    def __init__(self, artifacts: Any, name: str, done: Any) -> None:
+        super().__init__()
+        self.artifacts, self.name, self.done = artifacts, name, done
+
+    def run(self) -> None:
+        try:
+            path = self.artifacts.thumbnail(self.name)
+        except Exception:
+            return
+        self.done.emit(self.name, QImage(str(path)))
+
+
+class RunController(QObject):
+    thumbnailReady = Signal(str, QImage)
+
+    def __init__(self, window: MainWindow, store: Any, worker: Any) -> None:
+        super().__init__(window)
+        self.window, self.store, self.worker = window, store, worker
+        self.registry = window.registry
+        self.board = RunBoard()
+        self.watched_batches: set[int] = set()
+        self.watched_sessions: set[str] = set()
+        self.current_batch: int | None = None
+        self.heat_measure: str | None = None
+        self._thumb_nodes: dict[str, str] = {}
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._restoring = False
+        self.thumbnailReady.connect(self._thumbnail_ready)
+
+        self.bridge = EngineBridge(worker, parent=self)
+        self._build_docks()
+        self._build_actions()
+        self._connect()
+        self._document_reset()
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        w = self.window
+        self.batch_panel = BatchPanel(self.registry)
+        self.batch_dock = panel_dock(self.batch_panel, "Batch", "batchDock", w)
+        w.add_dock(self.batch_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector = InspectorPanel(self.registry)
+        self.inspector_dock = panel_dock(self.inspector, "Inspector", "inspectorDock", w)
+        w.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.queue_dock = QueueDock(self.store.queue, self.bridge, self.worker, w)
+        w.add_dock(self.queue_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.stats_dock = StatsDock(self.store.stats, self.bridge, w)
+        w.add_dock(self.stats_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.gallery = GalleryPanel(self.store)
+        self.gallery.watch(self.bridge)
+        self.gallery_dock = panel_dock(self.gallery, "Gallery", "galleryDock", w)
+        w.add_dock(self.gallery_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        if not w.settings.value("window/state"):
+            w.tabifyDockWidget(self.batch_dock, self.inspector_dock)
+            w.tabifyDockWidget(self.queue_dock, self.stats_dock)
+            w.tabifyDockWidget(self.stats_dock, self.gallery_dock)
+            self.batch_dock.raise_()
+            self.queue_dock.raise_()
+        self.status = StatusSummary(self.bridge, self.store.queue.counts())
+        w.statusBar().addPermanentWidget(self.status)
+
+    def _build_actions(self) -> None:
+        w = self.window
+        self.invoke_action = QAction("Invoke", w)
+        self.invoke_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.invoke_action.setToolTip("Run the graph once through the queue (Ctrl+Enter)")
+        self.invoke_action.triggered.connect(self.invoke)
+        w.add_run_action(self.invoke_action)
+        self.enqueue_action = QAction("Enqueue Batch", w)
+        self.enqueue_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
+        self.enqueue_action.triggered.connect(self.batch_panel.enqueue)
+        w.add_run_action(self.enqueue_action)
+        self.cancel_action = QAction("Cancel Running Session", w)
+        self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
+        self.cancel_action.triggered.connect(self.worker.cancel_current)
+        w.add_run_action(self.cancel_action)
+        w.run_menu.addSeparator()
+        group = QActionGroup(w)
+        self.heat_actions: dict[str | None, QAction] = {}
+        for measure, text in ((None, "No Heat Overlay"), ("time", "Heat Overlay: Time"),
+                              ("memory", "Heat Overlay: Peak Memory")):
+            action = QAction(text, w, checkable=True)
+            action.setChecked(measure is None)
+            action.triggered.connect(lambda _=False, m=measure: self.set_heat(m))
+            group.addAction(action)
+            w.add_run_action(action)
+            self.heat_actions[measure] = action
+        toolbar = w.addToolBar("Run")
+        toolbar.setObjectName("runToolbar")
+        toolbar.addAction(self.invoke_action)
+        toolbar.addAction(self.enqueue_action)
+        toolbar.addAction(self.cancel_action)
+        toolbar.addAction(self.heat_actions["time"])
+
+    def _connect(self) -> None:
+        b = self.bridge
+        b.sessionStarted.connect(self._session_started)
+        for signal in (b.nodeStarted, b.nodeProgress, b.nodeCompleted, b.nodeFailed):
+            signal.connect(self._node_event)
+        b.sessionCompleted.connect(self._session_completed)
+        self.batch_panel.enqueueRequested.connect(self.enqueue)
+        self.batch_panel.changed.connect(self._batch_changed)
+        self.gallery.restoreRequested.connect(lambda path: self.window.open_path(Path(path)))
+        doc = self.window.document
+        doc.reset.connect(self._document_reset)
+        doc.changed.connect(lambda: self.batch_panel.set_workflow(doc.workflow))
+        self.window.scene.selectionChanged.connect(self._selection_changed)
+        self.queue_dock.panel.selectedItemChanged.connect(self.stats_dock.panel.show_item)
+        self.window.canvas.node_menu_hooks.append(self._node_menu)
+        self.window.add_close_hook(self.shutdown)
+
+    # -- running ------------------------------------------------------------------------------
+    def invoke(self) -> asyncio.Future | None:
+        return self.enqueue(None, 0, False)
+
+    def enqueue(self, batch: Batch | None, priority: int = 0, front: bool = False) -> asyncio.Future | None:
+        """Validate (problems show on the nodes, nothing is queued), then queue off the GUI thread.
+
+        Validating and writing a large batch can take a while; it runs in the asyncio loop's
+        executor (qasync runs that loop on Qt's), so the window keeps drawing meanwhile.
+        """
+        workflow = self.window.document.snapshot()
+        issues = validate_graph(workflow, self.registry)
+        self.window.scene.validate()
+        if issues:
+            self.window.statusBar().showMessage(f"Not queued: {issues[0]}", 10000)
+            return None
+        return asyncio.ensure_future(self._enqueue(workflow, batch, priority, front))
+
+    async def _enqueue(self, workflow: Workflow, batch: Batch | None, priority: int, front: bool) -> int | None:
+        job = functools.partial(self.store.queue.enqueue, workflow, batch, priority=priority, front=front,
+                                name=workflow.name, registry=self.registry)
+        try:
+            result = await asyncio.get_event_loop().run_in_executor(None, job)
+        except GraphValidationError as exc:
+            self.window.statusBar().showMessage(f"Not queued: {exc.issues[0]}", 10000)
+            return None
+        self.watched_batches.add(result.batch_id)
+        self.current_batch = result.batch_id
+        self.watched_sessions.clear()
+        self.board.begin([n.id for n in workflow.nodes])
+        for node_id in self.board.nodes:
+            self._paint(node_id)
+        self.worker.wake()
+        self.window.statusBar().showMessage(
+            f"Queued batch {result.batch_id}: {result.count} session{'s' * (result.count != 1)}", 5000)
+        self.stats_dock.panel.set_scope("batch", batch_id=result.batch_id)
+        return result.batch_id
+
+    def _session_started(self, event: SessionStarted) -> None:
+        if event.batch_id == self.current_batch and event.session_id:
+            self.watched_sessions.add(event.session_id)
+
+    def _node_event(self, event: Any) -> None:
+        if event.session_id not in self.watched_sessions:
+            return
+        node_id = self.board.apply(event)
+        if node_id is None:
+            return
+        self._paint(node_id)
+        images = []
+        if isinstance(event, NodeCompleted):
+            images = event.images
+        elif isinstance(event, NodeProgress) and event.preview:
+            images = [event.preview]
+        if images:
+            self._thumb_nodes[images[-1]] = node_id
+            self._pool.start(_ThumbnailJob(self.store.artifacts, images[-1], self.thumbnailReady))
+        if isinstance(event, NodeFailed):
+            item = self.window.node_item(node_id)
+            if item is not None:
+                item.setToolTip(f"{event.error}\n(full traceback in the Inspector)")
+        if node_id in self.window.scene.selected_node_ids():
+            self._selection_changed()
+
+    def _session_completed(self, event: SessionCompleted) -> None:
+        if event.session_id in self.watched_sessions:
+            if self.heat_measure:
+                self._paint_heat()
+            if event.status == "failed" and event.error:
+                self.window.statusBar().showMessage(f"Session failed: {event.error}", 10000)
+
+    def _thumbnail_ready(self, name: str, image: QImage) -> None:
+        node_id = self._thumb_nodes.pop(name, None)
+        item = self.window.node_item(node_id) if node_id else None
+        if item is not None and not image.isNull():
+            item.set_thumbnail(image)
+
+    def _paint(self, node_id: str) -> None:
+        item = self.window.node_item(node_id)
+        run = self.board.nodes.get(node_id)
+        if item is not None and run is not None:
+            item.set_badge(*run.badge())
+
+    # -- heat overlay -------------------------------------------------------------------------
+    def set_heat(self, measure: str | None) -> None:
+        self.heat_measure = measure
+        self.heat_actions[measure].setChecked(True)
+        self._paint_heat()
+
+    def _paint_heat(self) -> None:
+        shares = self.board.heat(self.heat_measure) if self.heat_measure else {}
+        for node_id, item in self.window.scene.node_items.items():
+            share = shares.get(node_id)
+            item.set_heat(None if share is None else heat_color(share), None if share is None else share)
+
+    # -- documents, selection, batch ------------------------------------------------------------
+    def _document_reset(self) -> None:
+        doc = self.window.document
+        self.board.begin([])
+        self.current_batch = None
+        self._restoring = True
+        try:
+            self.batch_panel.set_workflow(doc.workflow)
+            self.batch_panel.restore_from(doc.workflow)
+        except WorkflowError as exc:
+            self.window.statusBar().showMessage(f"Saved batch ignored: {exc}", 10000)
+        finally:
+            self._restoring = False
+        self._selection_changed()
+
+    def _batch_changed(self) -> None:
+        """The batch is part of the document: kept in its meta and saved with it."""
+        if self._restoring:
+            return
+        workflow = self.window.document.workflow
+        before = dict(workflow.meta)
+        self.batch_panel.store_in(workflow)
+        if workflow.meta != before:
+            self.window.document.mark_unsaved()
+
+    def _selection_changed(self) -> None:
+        selected = self.window.scene.selected_node_ids()
+        doc = self.window.document
+        if len(selected) == 1 and doc.has_node(selected[0]):
+            self.inspector.show_node(doc.node(selected[0]), self.board.nodes.get(selected[0]))
+        else:
+            self.inspector.show_node(None, None)
+
+    def _node_menu(self, menu: Any, node_id: str, field: str | None) -> None:
+        """Right-click on a typed input: offer it as a batch axis."""
+        if field is None:
+            return
+        spec = self.registry.get(self.window.document.node(node_id).type)
+        inp = spec.inputs.get(field) if spec else None
+        if inp is None or self.window.document.edges_into(node_id, field):
+            return
+        action = menu.addAction(f"Use “{inp.title}” as Batch Axis")
+        action.triggered.connect(lambda: self.use_as_axis(node_id, field))
+
+    def use_as_axis(self, node_id: str, field: str) -> None:
+        self.batch_panel.set_workflow(self.window.document.workflow)
+        self.batch_panel.add_axis(node_id, field)
+        self.batch_dock.show()
+        self.batch_dock.raise_()
+
+    def shutdown(self) -> None:
+        self.window.scene.selectionChanged.disconnect(self._selection_changed)
+        self.queue_dock.panel.shutdown()
+        self.stats_dock.panel.shutdown()
+        self.bridge.detach()
+        self._pool.waitForDone(2000)

@@ -1,0 +1,194 @@
+"""Running graphs and batches from the main window: badges, docks, cancel, retry, gallery, restore."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMenu
+
+import worker_nodes  # noqa: F401  (registers the sleep/fail test nodes)
+from nodeeditor.core.batch import Batch
+from nodeeditor.core.registry import default_registry
+from nodeeditor.engine.worker import Worker
+from nodeeditor.store.store import open_store
+from nodeeditor.ui.main_window import MainWindow
+from nodeeditor.ui.run_controller import RunController
+from workflow_builder import build
+
+from .conftest import adder, grid
+
+
+@pytest.fixture(scope="module")
+def qloop(qapp):
+    """The asyncio loop on Qt's, as the app runs it (qasync)."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def app(qtbot, isolated_home, qloop):
+    registry = default_registry()
+    store = open_store(home=isolated_home, registry=registry)
+    worker = Worker(store, registry)
+    window = MainWindow(isolated_home, registry)
+    window.confirm_discard = lambda: True
+    controller = RunController(window, store, worker)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    worker.start()
+    yield window, controller, store
+    window.close()
+    worker.close()
+    store.close()
+
+
+def badge(window, node_id: str) -> str | None:
+    item = window.node_item(node_id)
+    return item.badge[0] if item.badge else None
+
+
+def test_ctrl_enter_runs_the_graph_and_every_node_shows_done(app, qtbot):
+    window, controller, store = app
+    window.document.load(adder())
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: all(badge(window, n) == "done" for n in ("a", "b", "s")), timeout=10000)
+    assert store.queue.counts()["completed"] == 1
+    assert controller.board.nodes["s"].outputs == {"value": "3"}
+
+
+def test_an_invalid_graph_is_shown_on_its_nodes_and_nothing_is_queued(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"d": ("invert_image", {})}))
+    assert controller.invoke() is None
+    assert window.node_item("d").issues
+    assert sum(store.queue.counts().values()) == 0
+    assert "Not queued" in window.statusBar().currentMessage()
+
+
+def test_a_3x2_batch_from_the_panel_gives_six_completed_rows_with_their_values(app, qtbot):
+    window, controller, store = app
+    window.document.load(adder())
+    controller.batch_panel.set_batch(grid([1, 2, 3], [10, 20]))
+    qtbot.waitUntil(lambda: controller.batch_panel.enqueue_button.isEnabled())
+    assert controller.batch_panel.count() == 6
+    qtbot.mouseClick(controller.batch_panel.enqueue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.queue.counts()["completed"] == 6, timeout=15000)
+    panel = controller.queue_dock.panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 6
+                    and all(panel.model.row_at(r).status == "completed" for r in range(6)), timeout=10000)
+    values = sorted((panel.model.row_at(r).field_values["a.value"], panel.model.row_at(r).field_values["b.value"])
+                    for r in range(6))
+    assert values == [(1, 10), (1, 20), (2, 10), (2, 20), (3, 10), (3, 20)]
+    assert controller.board.nodes["s"].calls == 6
+
+
+def test_the_batch_is_saved_with_the_workflow(app, qtbot, tmp_path):
+    window, controller, store = app
+    window.document.load(adder())
+    controller.batch_panel.set_batch(grid([1, 2], [5]))
+    controller.batch_panel.changed.emit()
+    path = tmp_path / "flow.json"
+    assert window.save_to(path)
+    window.document.load(adder())
+    assert controller.batch_panel.count() == 1
+    assert window.open_path(path, ask=False)
+    assert controller.batch_panel.count() == 2
+
+
+def test_cancel_stops_a_running_long_node(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"n": ("testq_sleep", {"seconds": 30.0})}))
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "n") == "running", timeout=10000)
+    controller.cancel_action.trigger()
+    qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
+
+
+def test_a_failed_session_shows_its_error_and_traceback_and_can_be_retried(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"n": ("testq_fail", {"value": 3, "bad": 3})}))
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "n") == "failed", timeout=10000)
+    assert "value 3 is bad" in window.node_item("n").toolTip()
+    window.node_item("n").setSelected(True)
+    assert "Traceback" in controller.inspector.plain_text()
+    assert "RuntimeError: value 3 is bad" in controller.inspector.plain_text()
+    completed = []
+    controller.bridge.sessionCompleted.connect(completed.append)
+    panel = controller.queue_dock.panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and panel.model.row_at(0).status == "failed")
+    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(completed) == 1, timeout=10000)
+    assert completed[0].status == "failed"
+    assert store.queue.counts()["failed"] == 1
+
+
+def test_stats_dock_rows_equal_the_stored_figures(app, qtbot):
+    window, controller, store = app
+    window.document.load(adder())
+    controller.invoke()
+    qtbot.waitUntil(lambda: store.queue.counts()["completed"] == 1, timeout=10000)
+    stats = controller.stats_dock.panel
+    stored = {(t.node_type, t.calls) for t in store.stats.by_node_type(batch_id=controller.current_batch)}
+    stats.reload()
+    qtbot.waitUntil(lambda: {(r.node_type, r.calls) for r in stats.model.rows()} == stored, timeout=5000)
+    assert stored == {("integer", 2), ("add", 1)}
+
+
+def test_heat_overlay_colours_nodes_by_their_share_of_time(app, qtbot):
+    window, controller, store = app
+    window.document.load(adder())
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "s") == "done", timeout=10000)
+    controller.heat_actions["time"].trigger()
+    shares = [window.node_item(n).heat[1] for n in ("a", "b", "s")]
+    assert abs(sum(shares) - 1.0) < 1e-6
+    controller.heat_actions[None].trigger()
+    assert window.node_item("s").heat is None
+
+
+def test_use_as_batch_axis_from_a_node_menu_adds_the_axis(app):
+    window, controller, _store = app
+    window.document.load(adder())
+    menu = QMenu()
+    for hook in window.canvas.node_menu_hooks:
+        hook(menu, "a", "value")
+    [action] = [a for a in menu.actions() if "Batch Axis" in a.text()]
+    action.trigger()
+    assert controller.batch_panel.axis("a", "value") is not None
+
+
+def test_gallery_shows_the_saved_image_and_dropping_it_restores_graph_and_values(app, qtbot):
+    window, controller, store = app
+    workflow = build({"img": ("blank_image", {"width": 16, "height": 8}),
+                      "save": ("save_image", {})}, ["img.image -> save.image"])
+    window.document.load(workflow)
+    controller.batch_panel.set_batch(Batch.model_validate(
+        {"runs": 1, "data": [[{"node": "img", "field": "width", "items": [24]}]]}))
+    qtbot.waitUntil(lambda: controller.batch_panel.enqueue_button.isEnabled())
+    controller.batch_panel.enqueue()
+    gallery = controller.gallery
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 1, timeout=15000)
+    qtbot.waitUntil(lambda: window.node_item("save").thumbnail is not None, timeout=10000)
+    png = gallery.path_at(gallery.model.index(0, 0))
+    window.document.load(adder())
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(png))])
+    viewport = window.canvas.viewport()
+    QApplication.sendEvent(viewport, QDragEnterEvent(QPoint(100, 100), Qt.DropAction.CopyAction, data,
+                                                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, data,
+                                                Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    assert sorted(window.scene.node_items) == ["img", "save"]
+    assert window.document.node("img").inputs["width"] == 24
+    assert Path(png).exists()
