@@ -14,3 +14,14 @@ def isolated_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("NODEEDITOR_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _release_clipboard():
+    """Empty the clipboard before Qt shuts down: data left in it is freed after the
+    application object and the process crashes on exit (offscreen platform)."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        QApplication.clipboard().clear()

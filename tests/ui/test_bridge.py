@@ -139,8 +139,10 @@ def test_a_real_worker_streams_a_batch_to_gui_thread_signals(qtbot, store, worke
     threads: set = set()
     completed: list = []
     nodes: list = []
+    counts: list = []
     bridge.sessionCompleted.connect(lambda e: (completed.append(e), threads.add(QThread.currentThread())))
     bridge.nodeCompleted.connect(nodes.append)
+    bridge.queueChanged.connect(counts.append)
     store.queue.enqueue(adder(), grid([1, 2, 3], [10, 20]))
     worker.start()
     qtbot.waitUntil(lambda: len(completed) == 6, timeout=10_000)
@@ -148,7 +150,5 @@ def test_a_real_worker_streams_a_batch_to_gui_thread_signals(qtbot, store, worke
     assert [e.status for e in completed] == ["completed"] * 6
     assert sorted(e.item_id for e in completed) == sorted({e.item_id for e in completed})
     assert {e.node_type for e in nodes} == {"integer", "add"}
-    with qtbot.waitSignal(bridge.queueChanged, timeout=5000) as counts:
-        worker.wake()
-    assert counts.args[0]["completed"] == 6
+    qtbot.waitUntil(lambda: counts and counts[-1].get("completed") == 6, timeout=5000)
     bridge.detach()
