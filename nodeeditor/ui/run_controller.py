@@ -109,6 +109,8 @@ class RunController(QObject):
             w.tabifyDockWidget(self.stats_dock, self.gallery_dock)
             self.batch_dock.raise_()
             self.queue_dock.raise_()
+            w.resizeDocks([self.batch_dock], [440], Qt.Orientation.Horizontal)
+            w.resizeDocks([self.queue_dock], [300], Qt.Orientation.Vertical)
         self.status = StatusSummary(self.bridge, self.store.queue.counts())
         w.statusBar().addPermanentWidget(self.status)
 

@@ -373,7 +373,7 @@ class NodeItem(QGraphicsItem):
         painter.fillPath(path, color)
         painter.setFont(theme.font(8, True))
         painter.setPen(QColor("#ffffff"))
-        painter.drawText(QRectF(0, body.bottom() - theme.ROW_H, body.width() - theme.PAD, theme.ROW_H),
+        painter.drawText(QRectF(0, 0, body.width() - theme.PAD, theme.HEADER_H),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{share:.0%}")
 
     def _paint_badge(self, painter: QPainter, state: str, text: str, progress: float | None) -> None:

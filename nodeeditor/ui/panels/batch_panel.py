@@ -238,6 +238,7 @@ class BatchPanel(QWidget):
     def _drop_empty_groups(self) -> None:
         for group in [g for g in self.groups if not g.axes]:
             self.groups.remove(group)
+            group.hide()
             group.deleteLater()
 
     def _rebuild(self) -> None:
@@ -245,6 +246,7 @@ class BatchPanel(QWidget):
         while self.groups_layout.count():
             widget = self.groups_layout.takeAt(0).widget()
             if widget is not None and not isinstance(widget, GroupBox):
+                widget.hide()
                 widget.deleteLater()
         for number, group in enumerate(self.groups):
             if number:
@@ -273,6 +275,7 @@ class BatchPanel(QWidget):
         self._loading = True
         try:
             for group in self.groups:
+                group.hide()  # deletion waits for the event loop; never show the old box meanwhile
                 group.deleteLater()
             self.groups = []
             for axes in batch.data:
