@@ -13,14 +13,14 @@ import threading
 import time
 import traceback
 import uuid
-from typing import Any, Callable
+from typing import Any
 
 from nodeeditor.core.errors import GraphValidationError
 from nodeeditor.core.registry import Registry
 
 from .cache import OutputCache
 from .events import MemorySample, NodeCompleted, QueueChanged, SessionCompleted, SessionStarted
-from .hub import EventHub
+from .worker_base import WorkerBase
 from .meter import Meter, rss, vram
 from .runner import NodeStat, RunResult, run_workflow, summarize
 
@@ -31,17 +31,15 @@ QUEUE_EVENT_INTERVAL_S = 0.25
 """queue_changed is sent at most this often while sessions complete (and once when idle)."""
 
 
-class Worker:
+class Worker(WorkerBase):
     def __init__(self, store: Any, registry: Registry, *, cache: OutputCache | None = None,
                  worker_id: str | None = None) -> None:
         self.store = store
         self.registry = registry
         self.cache = cache if cache is not None else OutputCache()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.hub = EventHub("worker-events")
+        super().__init__("worker-events")
         self._meter = Meter()
-        self._state = "stopped"
-        self._current: int | None = None
         self._session_id: str | None = None
         self._cancel = threading.Event()
         self._stopping = threading.Event()
@@ -54,20 +52,6 @@ class Worker:
         self._count_cost = 0.0
 
     # -- control --------------------------------------------------------------------------------
-
-    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
-        """Receive every event (on the hub's thread); returns a function that unsubscribes."""
-        return self.hub.subscribe(callback)
-
-    @property
-    def state(self) -> str:
-        """'idle', 'running', 'paused' or 'stopped'."""
-        return self._state
-
-    @property
-    def current(self) -> int | None:
-        """Item id of the session running now."""
-        return self._current
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():

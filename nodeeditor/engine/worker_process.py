@@ -16,45 +16,32 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import TypeAdapter
 
 from .events import Event, SessionCompleted, SessionStarted
-from .hub import EventHub
+from .worker_base import WorkerBase
 
 COMMANDS = ("start", "pause", "resume", "wake", "cancel_current", "stop")
 
 
-class ProcessWorker:
+class ProcessWorker(WorkerBase):
     """Runs sessions in a child `python -m nodeeditor.engine.worker_process`."""
 
     def __init__(self, *, home: Path, url: str | None = None, restart: bool = True) -> None:
         self.home = Path(home)
         self.url = url
         self.restart = restart
-        self.hub = EventHub("worker-process-events")
+        super().__init__("worker-process-events")
         self._events = TypeAdapter(Event)
         self._process: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._state = "stopped"
         self._paused = False
-        self._current: int | None = None
         self._stopping = False
 
     # -- the Worker interface ------------------------------------------------------------------
-
-    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
-        return self.hub.subscribe(callback)
-
-    @property
-    def state(self) -> str:
-        return self._state
-
-    @property
-    def current(self) -> int | None:
-        return self._current
 
     @property
     def pid(self) -> int | None:
