@@ -10,7 +10,7 @@ from nodeeditor.cli import main
 from nodeeditor.core.workflow import save_workflow
 from nodeeditor.ui import theme
 from nodeeditor.ui.render import render_workflow
-from tests.workflow_builder import build
+from workflow_builder import build
 
 
 def graph():

@@ -17,7 +17,7 @@ from nodeeditor.nodes.image_metadata import workflow_chunks
 from nodeeditor.ui.app import run_app
 from nodeeditor.ui.canvas.model import Document
 from nodeeditor.ui.main_window import MainWindow
-from tests.workflow_builder import build
+from workflow_builder import build
 
 from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
 
