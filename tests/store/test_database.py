@@ -78,7 +78,8 @@ import worker_nodes
 from pathlib import Path
 from nodeeditor.store.store import open_store
 store = open_store(home=Path({home!r}))
-while time.time() < {start}:
+Path({home!r}, sys.argv[1] + ".ready").touch()
+while not Path({home!r}, "go").exists():
     time.sleep(0.005)
 while (claimed := store.queue.claim_next(sys.argv[1])) is not None:
     print(claimed.batch_id, claimed.index, flush=True)
@@ -87,9 +88,14 @@ while (claimed := store.queue.claim_next(sys.argv[1])) is not None:
 
 def test_two_processes_claiming_at_once_never_share_a_session(store, workflow, isolated_home):
     store.queue.enqueue(workflow, seeds(2000))
-    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home), start=time.time() + 2.5)
+    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home))
     procs = [subprocess.Popen([sys.executable, "-c", script, f"p{i}"], stdout=subprocess.PIPE, text=True)
              for i in range(2)]
+    deadline = time.monotonic() + 60
+    while not all((isolated_home / f"p{i}.ready").exists() for i in range(2)):
+        assert time.monotonic() < deadline, "claimer processes did not start"
+        time.sleep(0.01)
+    (isolated_home / "go").touch()  # both are ready: they start claiming together
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     claimed = [tuple(map(int, line.split())) for out in outputs for line in out.splitlines()]
