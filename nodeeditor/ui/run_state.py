@@ -38,7 +38,8 @@ class NodeRun:
         if self.status == CACHED:
             return CACHED, "cached", None
         if self.status == DONE:
-            return DONE, format_seconds(self.last_s if self.calls == 1 else self.total_s), None
+            seconds = self.last_s if self.calls == 1 else self.total_s
+            return DONE, format_seconds(seconds) if seconds > 0 else "done", None
         return QUEUED, "queued", None
 
 
