@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import WorkflowError
+from .files import atomic_write_text
 
 WORKFLOW_VERSION = 1
 
@@ -139,21 +139,6 @@ def load_workflow(path: str | os.PathLike[str]) -> Workflow:
     except UnicodeDecodeError:
         raise WorkflowError("not a UTF-8 text file", file=str(path)) from None
     return loads_workflow(text, file=str(path))
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_workflow(workflow: Workflow, path: str | os.PathLike[str]) -> None:

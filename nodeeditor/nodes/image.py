@@ -6,8 +6,7 @@ and saving is a side effect that must happen every time.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
+from nodeeditor.core.files import atomic_write_bytes
 from nodeeditor.core.fields import ImageField
 from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, node
 
@@ -103,14 +103,9 @@ def _write_copy(image: Image.Image, path: Path, fmt: str, quality: int) -> None:
     """Write atomically (temporary file, then rename); JPEG has no alpha, so it is flattened."""
     if fmt == "jpeg" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            image.save(fh, format=fmt.upper(), quality=quality)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt.upper(), quality=quality)
+    atomic_write_bytes(path, buffer.getvalue(), durable=False)
 
 
 class ImageInfoOutput(BaseOutput):

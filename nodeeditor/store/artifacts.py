@@ -7,9 +7,7 @@ that arrives from a workflow is checked so that it can never point outside the a
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +18,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from nodeeditor.core.errors import NodeEditorError
+from nodeeditor.core.files import atomic_write_bytes
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 THUMBNAIL_SIZE = 128
@@ -39,18 +38,6 @@ class ArtifactRecord:
     node_id: str | None = None
     gallery: bool = False
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class FileArtifactStore:
@@ -83,7 +70,7 @@ class FileArtifactStore:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", pnginfo=info, compress_level=1)
         data = buffer.getvalue()
-        _atomic_write(self.path_of(name), data)
+        atomic_write_bytes(self.path_of(name), data, durable=False)
         self._record(ArtifactRecord(name, "image", len(data), [image.width, image.height],
                                     session_id, node_id, gallery))
         return name
@@ -105,7 +92,7 @@ class FileArtifactStore:
         buffer = io.BytesIO()
         np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
         data = buffer.getvalue()
-        _atomic_write(self.path_of(name), data)
+        atomic_write_bytes(self.path_of(name), data, durable=False)
         self._record(ArtifactRecord(name, kind, len(data), list(array.shape), session_id, node_id))
         return name
 
@@ -127,7 +114,7 @@ class FileArtifactStore:
             image.thumbnail((size, size))
             buffer = io.BytesIO()
             image.save(buffer, format="PNG")
-            _atomic_write(thumb, buffer.getvalue())
+            atomic_write_bytes(thumb, buffer.getvalue(), durable=False)
         return thumb
 
     def png_metadata(self, name: str) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMe
 
 from nodeeditor.core.errors import WorkflowError
 from nodeeditor.core.registry import Registry
-from nodeeditor.core.workflow import (Workflow, atomic_write_text, load_workflow, parse_workflow, save_workflow,
-                                      with_values)
+from nodeeditor.core.files import atomic_write_text
+from nodeeditor.core.workflow import Workflow, load_workflow, parse_workflow, save_workflow, with_values
 from nodeeditor.nodes.image_metadata import read_png_workflow
 from nodeeditor.paths import autosave_dir
 
