@@ -11,6 +11,8 @@ from typing import Any
 
 from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, NodeStarted
 
+from .units import format_duration
+
 QUEUED, RUNNING, DONE, FAILED, CACHED = "queued", "running", "done", "failed", "cached"
 
 
@@ -39,16 +41,8 @@ class NodeRun:
             return CACHED, "cached", None
         if self.status == DONE:
             seconds = self.last_s if self.calls == 1 else self.total_s
-            return DONE, format_seconds(seconds) if seconds > 0 else "done", None
+            return DONE, format_duration(seconds, micro=True) if seconds > 0 else "done", None
         return QUEUED, "queued", None
-
-
-def format_seconds(seconds: float) -> str:
-    if seconds < 1.0:
-        return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
-    if seconds < 60:
-        return f"{seconds:.2f} s"
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
 class RunBoard:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from nodeeditor.engine.events import (MemorySample, NodeCompleted, NodeProgress, QueueChanged, SessionCompleted,
                                       SessionStarted)
 from nodeeditor.ui.bridge import EngineBridge
-from nodeeditor.ui.panels.status_summary import StatusSummary, format_bytes
+from nodeeditor.ui.panels.status_summary import StatusSummary
+from nodeeditor.ui.units import format_bytes
 
 
 def test_counts_progress_and_rss_follow_the_events(qtbot):

@@ -13,11 +13,8 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.workflow import NodeData
 
-from ..run_state import NodeRun, format_seconds
-
-
-def _mib(value: int) -> str:
-    return f"{value / 2**20:.1f} MiB"
+from ..run_state import NodeRun
+from ..units import format_bytes, format_duration
 
 
 class InspectorPanel(QWidget):
@@ -50,8 +47,8 @@ class InspectorPanel(QWidget):
         if run is not None:
             parts.append("<h4>Last run</h4>")
             facts = [("status", run.status), ("calls", str(run.calls)),
-                     ("cache hits", str(run.cache_hits)), ("time", format_seconds(run.total_s)),
-                     ("peak RSS", _mib(run.peak_rss) if run.peak_rss else "–")]
+                     ("cache hits", str(run.cache_hits)), ("time", format_duration(run.total_s, micro=True)),
+                     ("peak RSS", format_bytes(run.peak_rss) if run.peak_rss else "–")]
             parts.append("<table cellspacing=4>" + "".join(
                 f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in facts) + "</table>")
             if run.outputs:

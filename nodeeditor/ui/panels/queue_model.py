@@ -24,6 +24,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from nodeeditor.ui.store_reader import InlineReader
+from nodeeditor.ui.units import format_duration
 
 PAGE_SIZE = 200
 COLUMNS = ("id", "batch", "status", "values", "started", "duration", "error")
@@ -53,16 +54,6 @@ def format_values(values: dict[str, Any] | None) -> str:
         return ""
     return ", ".join(f"{key}={json.dumps(value) if isinstance(value, str) else value}"
                      for key, value in sorted(values.items()))
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.2f} s"
-    return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
 
 
 def duration_of(row: Any, now: float | None = None) -> float | None:

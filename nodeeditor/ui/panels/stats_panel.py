@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxL
 
 from nodeeditor.ui.store_reader import StoreReader
 
-from .queue_model import format_duration
-from .status_summary import format_bytes
+from ..units import format_bytes, format_duration
 
 CHART_INTERVAL_MS = 500
 """Charts draw without antialiasing: measured here, an antialiased memory chart update took

@@ -15,19 +15,13 @@ import psutil
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from nodeeditor.ui.units import format_bytes
+
 RSS_INTERVAL_MS = 1000
 SAMPLE_FRESH_S = 2.0
 """A worker memory sample younger than this stands in for reading the RSS here."""
 SHOWN = (("pending", "pending"), ("in_progress", "running"), ("completed", "done"),
          ("failed", "failed"), ("canceled", "canceled"))
-
-
-def format_bytes(value: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(value) < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
 
 
 class StatusSummary(QWidget):
