@@ -11,7 +11,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
@@ -22,6 +22,7 @@ from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, Se
 
 from .bridge import EngineBridge
 from .main_window import MainWindow
+from .panels.background_loader import BackgroundLoader
 from .panels.batch_panel import BatchPanel
 from .panels.docking import panel_dock
 from .panels.gallery_panel import GalleryPanel
@@ -47,24 +48,7 @@ def heat_color(share: float) -> QColor:
     return color
 
 
-class _ThumbnailJob(QRunnable):
-    """Makes (or finds) a thumbnail off the GUI thread; decoding a full image there would stall it."""
-
-    def __init__(self, artifacts: Any, name: str, done: Any) -> None:
-        super().__init__()
-        self.artifacts, self.name, self.done = artifacts, name, done
-
-    def run(self) -> None:
-        try:
-            path = self.artifacts.thumbnail(self.name)
-        except Exception:
-            return
-        self.done.emit(self.name, QImage(str(path)))
-
-
 class RunController(QObject):
-    thumbnailReady = Signal(str, QImage)
-
     def __init__(self, window: MainWindow, store: Any, worker: Any) -> None:
         super().__init__(window)
         self.window, self.store, self.worker = window, store, worker
@@ -75,10 +59,11 @@ class RunController(QObject):
         self.current_batch: int | None = None
         self.heat_measure: str | None = None
         self._thumb_nodes: dict[str, str] = {}
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        # decoding a full image on the GUI thread would stall it; thumbnails are made on a pool
+        self._thumbnails = BackgroundLoader(lambda name: QImage(str(store.artifacts.thumbnail(name))),
+                                            parent=self)
+        self._thumbnails.ready.connect(self._thumbnail_ready)
         self._restoring = False
-        self.thumbnailReady.connect(self._thumbnail_ready)
 
         self.bridge = EngineBridge(worker, parent=self)
         self._build_docks()
@@ -220,7 +205,7 @@ class RunController(QObject):
             images = [event.preview]
         if images:
             self._thumb_nodes[images[-1]] = node_id
-            self._pool.start(_ThumbnailJob(self.store.artifacts, images[-1], self.thumbnailReady))
+            self._thumbnails.request(images[-1])
         if isinstance(event, NodeFailed):
             item = self.window.node_item(node_id)
             if item is not None:
@@ -314,4 +299,4 @@ class RunController(QObject):
         self.queue_dock.panel.shutdown()
         self.stats_dock.panel.shutdown()
         self.bridge.detach()
-        self._pool.waitForDone(2000)
+        self._thumbnails.close(2000)
