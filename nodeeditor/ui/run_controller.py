@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
-from nodeeditor.core.graph import validate_graph
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionStarted
 
@@ -159,12 +158,11 @@ class RunController(QObject):
         Validating and writing a large batch can take a while; it runs in the asyncio loop's
         executor (qasync runs that loop on Qt's), so the window keeps drawing meanwhile.
         """
-        workflow = self.window.document.snapshot()
-        issues = validate_graph(workflow, self.registry)
-        self.window.scene.validate()
+        issues = self.window.scene.validate()
         if issues:
             self.window.statusBar().showMessage(f"Not queued: {issues[0]}", 10000)
             return None
+        workflow = self.window.document.snapshot()
         return asyncio.ensure_future(self._enqueue(workflow, batch, priority, front))
 
     async def _enqueue(self, workflow: Workflow, batch: Batch | None, priority: int, front: bool) -> int | None:

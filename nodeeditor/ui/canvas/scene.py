@@ -15,7 +15,7 @@ from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform, QUndoCommand
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsProxyWidget, QGraphicsScene,
                                QGraphicsSceneMouseEvent, QMessageBox, QWidget)
 
-from nodeeditor.core.graph import link_error, validate_graph
+from nodeeditor.core.graph import GraphIssue, link_error, validate_graph
 from nodeeditor.core.node import NodeSpec
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.types import Kind
@@ -176,14 +176,16 @@ class CanvasScene(QGraphicsScene):
         for item in [*self.node_items.values(), *self.link_items.values()]:
             item.setCacheMode(mode)
 
-    def validate(self) -> None:
-        """Show the core's validation issues on the nodes they name."""
+    def validate(self) -> list[GraphIssue]:
+        """Show the core's validation issues on the nodes they name; returns them all."""
         by_node: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for issue in validate_graph(self.document.workflow, self.registry):
+        issues = validate_graph(self.document.workflow, self.registry)
+        for issue in issues:
             if issue.node is not None:
                 by_node[issue.node][issue.field].append(issue.message)
         for node_id, item in self.node_items.items():
             item.set_issues(dict(by_node.get(node_id, {})))
+        return issues
 
     # -- queries ----------------------------------------------------------------------------
     def view_transform(self) -> QTransform:
