@@ -83,6 +83,7 @@ while not Path({home!r}, "go").exists():
     time.sleep(0.005)
 while (claimed := store.queue.claim_next(sys.argv[1])) is not None:
     print(claimed.batch_id, claimed.index, flush=True)
+    time.sleep(0.001)  # like a worker running the session: the claimers stay side by side
 """
 
 
