@@ -33,6 +33,15 @@ class InputKind(str, Enum):
     EITHER = "either"
 
 
+class Widget(str, Enum):
+    """An editor other than the one a field's type implies."""
+
+    FILE = "file"
+    """A path picked with a file dialog (`file_filter` names the patterns)."""
+    MULTILINE = "multiline"
+    """Text edited in a box of several lines."""
+
+
 RESERVED_NAMES = frozenset(
     {"id", "type", "label", "position", "inputs", "bypassed", "use_cache", "invoke", "spec"}
 )
@@ -58,25 +67,27 @@ def InputField(
     title: str | None = None,
     description: str | None = None,
     input: InputKind = InputKind.EITHER,
-    ui: dict[str, Any] | None = None,
+    widget: Widget | None = None,
+    file_filter: str | None = None,
     multi: bool = False,
     default_factory: Callable[[], Any] | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare a node input; `constraints` are pydantic's (ge, le, min_length, ...).
 
-    `multi` lets a connection input take several links (Collect gathers them all).
+    `multi` lets a connection input take several links (Collect gathers them all). `widget` picks
+    an editor other than the type's own; `file_filter` ("Images (*.png *.jpg)") goes with FILE.
     """
-    extra = {"field_kind": "input", "input": InputKind(input).value, "ui": ui or {}, "multi": multi}
+    extra = {"field_kind": "input", "input": InputKind(input).value, "multi": multi,
+             "widget": Widget(widget).value if widget is not None else None, "file_filter": file_filter}
     if default_factory is not None:
         return Field(default_factory=default_factory, title=title, description=description,
                      json_schema_extra=extra, **constraints)
     return Field(default, title=title, description=description, json_schema_extra=extra, **constraints)
 
 
-def OutputField(*, title: str | None = None, description: str | None = None, ui: dict[str, Any] | None = None) -> Any:
-    return Field(title=title, description=description,
-                 json_schema_extra={"field_kind": "output", "ui": ui or {}})
+def OutputField(*, title: str | None = None, description: str | None = None) -> Any:
+    return Field(title=title, description=description, json_schema_extra={"field_kind": "output"})
 
 
 class BaseOutput(BaseModel):
@@ -160,7 +171,8 @@ class InputSpec:
     input_kind: InputKind
     required: bool
     default: Any
-    ui: dict[str, Any]
+    widget: Widget | None
+    file_filter: str | None
     multi: bool
     constraints: dict[str, Any]
     choices: list[Any] | None
@@ -190,8 +202,10 @@ class InputSpec:
             out["constraints"] = self.constraints
         if self.choices is not None:
             out["choices"] = self.choices
-        if self.ui:
-            out["ui"] = self.ui
+        if self.widget is not None:
+            out["widget"] = self.widget.value
+        if self.file_filter:
+            out["file_filter"] = self.file_filter
         if self.multi:
             out["multi"] = True
         return out
@@ -251,18 +265,27 @@ def _title(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _input_spec(name: str, info: Any) -> InputSpec:
+def _input_spec(name: str, info: Any, where: str) -> InputSpec:
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    if extra.get("field_kind") != "input":
+        raise NodeDefinitionError(f"{where}: field {name!r} is not declared with InputField(...)")
     annotation = info.annotation
     adapter = TypeAdapter(typing.Annotated[(annotation, *info.metadata)]) if info.metadata else TypeAdapter(annotation)
     required = info.is_required()
     default = None if required else info.get_default(call_default_factory=True)
+    if not required:
+        try:
+            adapter.validate_python(default)
+        except ValidationError as exc:
+            raise NodeDefinitionError(f"{where}: default {default!r} of field {name!r} breaks its own "
+                                      f"bounds: {validation_message(exc)}") from None
+    widget = extra.get("widget")
     return InputSpec(
         name=name, type=socket_type_of(annotation), title=info.title or _title(name),
         description=info.description or "", input_kind=InputKind(extra.get("input", "either")),
-        required=required, default=default, ui=dict(extra.get("ui") or {}),
-        multi=bool(extra.get("multi", False)), constraints=_constraints(info),
-        choices=_choices_of(annotation), adapter=adapter,
+        required=required, default=default, widget=Widget(widget) if widget else None,
+        file_filter=extra.get("file_filter"), multi=bool(extra.get("multi", False)),
+        constraints=_constraints(info), choices=_choices_of(annotation), adapter=adapter,
     )
 
 
@@ -279,7 +302,7 @@ def build_spec(cls: type[BaseNode], *, type_name: str, title: str, category: str
     for name, info in cls.model_fields.items():
         if name in RESERVED_NAMES or name.startswith("_"):
             raise NodeDefinitionError(f"{where}: input name {name!r} is reserved")
-        inputs[name] = _input_spec(name, info)
+        inputs[name] = _input_spec(name, info, where)
     try:
         hints = typing.get_type_hints(cls.invoke)
     except Exception as exc:

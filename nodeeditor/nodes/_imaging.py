@@ -11,7 +11,8 @@ from PIL import Image
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError, NodeEditorError
 from nodeeditor.core.fields import ColorField, ImageField
-from nodeeditor.core.node import BaseOutput, OutputField
+
+from ._outputs import ImageOutput
 
 Resample = Literal["nearest", "bilinear", "bicubic", "lanczos"]
 RESAMPLE: dict[str, Image.Resampling] = {
@@ -26,12 +27,6 @@ MAX_SIDE = 16384
 
 class ArtifactInputError(LocatedError):
     """An input names an artifact that is missing, unreadable, or outside the artifact folder."""
-
-
-class ImageOutput(BaseOutput):
-    image: ImageField = OutputField(description="the resulting image")
-    width: int = OutputField(description="width in pixels")
-    height: int = OutputField(description="height in pixels")
 
 
 def load_input(context: InvocationContext, field: str, ref: ImageField) -> Image.Image:

@@ -24,9 +24,10 @@ import numpy as np
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.fields import ConditioningField
-from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, node
+from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, Widget, node
 
 from ._imaging import load_array, weights_for
+from ._outputs import ConditioningOutput
 
 MAX_TOKENS = 77
 WIDTH = 256
@@ -63,11 +64,6 @@ def embed(text: str) -> np.ndarray:
     if tokens:
         out[: len(tokens)] = np.stack([token_vector(t) for t in tokens]) + positional_terms(len(tokens))
     return out
-
-
-class ConditioningOutput(BaseOutput):
-    conditioning: ConditioningField = OutputField(description="the resulting conditioning")
-    rows: int = OutputField(description="number of token rows (77 per text)")
 
 
 def conditioning_output(context: InvocationContext, array: np.ndarray) -> ConditioningOutput:
@@ -111,7 +107,7 @@ class TextConditioningOutput(ConditioningOutput):
 class TextToConditioningInvocation(BaseNode):
     """Embeds text into a 77 x 256 array by hashing each token (deterministic, no model)."""
 
-    text: str = InputField("", description="The prompt", ui={"widget": "multiline"})
+    text: str = InputField("", description="The prompt", widget=Widget.MULTILINE)
 
     def invoke(self, context: InvocationContext) -> TextConditioningOutput:
         array = embed(self.text)

@@ -16,7 +16,7 @@ from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.files import atomic_write_bytes
 from nodeeditor.core.fields import ImageField
-from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, node
+from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, Widget, node
 
 from ._imaging import ImageOutput, image_output, load_input, normalize_mode, save_preview
 from .image_metadata import workflow_chunks
@@ -60,7 +60,7 @@ class LoadImageInvocation(BaseNode):
     """Loads a PNG, JPEG, WebP or TIFF file, upright according to its EXIF orientation."""
 
     path: str = InputField(description="Image file to load",
-                           ui={"widget": "file", "filter": "Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"},
+                           widget=Widget.FILE, file_filter="Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)",
                            min_length=1)
     max_megapixels: float = InputField(DEFAULT_MAX_MEGAPIXELS, gt=0, le=2000, input=InputKind.DIRECT,
                                        description="Refuse larger images (decompression bomb guard)")

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.fields import ColorField, ImageField
-from nodeeditor.core.node import BaseNode, InputField, InputKind, node
+from nodeeditor.core.node import BaseNode, InputField, InputKind, Widget, node
 
 from ._imaging import MAX_SIDE, RESAMPLE, ImageOutput, as_rgb, fill_mode, fill_value, image_output, load_input
 from .image_geometry import fit_size
@@ -92,7 +92,7 @@ class TextOverlayInvocation(BaseNode):
     """Draws text onto an image with Pillow's built-in font at a position, size and colour."""
 
     image: ImageField = InputField(description="The image to draw on", input=InputKind.CONNECTION)
-    text: str = InputField("", description="The text; new lines start new lines", ui={"widget": "multiline"})
+    text: str = InputField("", description="The text; new lines start new lines", widget=Widget.MULTILINE)
     x: int = InputField(8, ge=-MAX_SIDE, le=MAX_SIDE, description="Left edge of the text")
     y: int = InputField(8, ge=-MAX_SIDE, le=MAX_SIDE, description="Top edge of the text")
     size: int = InputField(24, ge=4, le=1024, description="Font size in pixels")

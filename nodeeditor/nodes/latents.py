@@ -27,6 +27,7 @@ from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, Ou
 
 from ._imaging import (MAX_SIDE, RESAMPLE, ImageOutput, as_rgb, image_output, load_array, load_input, save_preview,
                        weights_for)
+from ._outputs import LatentsOutput
 
 LATENT_SCALE = 8
 LATENT_CHANNELS = 4
@@ -59,12 +60,6 @@ def rgb_to_latents(rgb: np.ndarray) -> np.ndarray:
 
 def preview_image(latents: np.ndarray) -> Image.Image:
     return Image.fromarray(np.rint(latents_to_rgb(latents) * 255).astype(np.uint8))
-
-
-class LatentsOutput(BaseOutput):
-    latents: LatentsField = OutputField(description="the resulting latents")
-    width: int = OutputField(description="width of the matching image in pixels (8 per latent cell)")
-    height: int = OutputField(description="height of the matching image in pixels (8 per latent cell)")
 
 
 def latents_output(context: InvocationContext, latents: np.ndarray, seed: int | None = None) -> LatentsOutput:

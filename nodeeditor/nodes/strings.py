@@ -13,7 +13,7 @@ from enum import Enum
 
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
-from nodeeditor.core.node import BaseNode, InputField, InputKind, node
+from nodeeditor.core.node import BaseNode, InputField, InputKind, Widget, node
 
 from ._outputs import IntegerOutput, StringCollectionOutput, StringOutput
 
@@ -132,10 +132,10 @@ class TemplateInvocation(BaseNode):
     """Fills the `{name}` placeholders of `template` from key=value lines and from a..d."""
 
     template: str = InputField("", description="Text with {name} placeholders; {{ and }} for braces",
-                               ui={"multiline": True})
+                               widget=Widget.MULTILINE)
     values: str | list[str] = InputField(default_factory=list,
                                          description="key=value lines: a text or a string collection",
-                                         ui={"multiline": True})
+                                         widget=Widget.MULTILINE)
     a: str | None = InputField(None, description="Fills {a}")
     b: str | None = InputField(None, description="Fills {b}")
     c: str | None = InputField(None, description="Fills {c}")

@@ -49,11 +49,10 @@ def test_nodes_lists_a_plugin_from_the_home_folder(capsys, tmp_path):
     home = tmp_path / "home2"
     (home / "nodes").mkdir(parents=True)
     (home / "nodes" / "shout.py").write_text(
-        "from nodeeditor.core.node import BaseNode, BaseOutput, OutputField, node\n"
-        "from nodeeditor.core.context import InvocationContext\n"
+        "from nodeeditor.api import BaseNode, BaseOutput, InputField, InvocationContext, OutputField, node\n"
         "class O(BaseOutput):\n    value: str = OutputField()\n"
         "@node('cli_shout', title='Shout', category='user')\n"
-        "class Shout(BaseNode):\n    text: str = 'hi'\n"
+        "class Shout(BaseNode):\n    text: str = InputField('hi')\n"
         "    def invoke(self, context: InvocationContext) -> O:\n        return O(value=self.text.upper())\n")
     code, out, _ = run(capsys, "nodes", "--home", str(home))
     assert code == 0 and "cli_shout  (Shout, v1.0.0)" in out

@@ -1,10 +1,11 @@
 """The @node decorator: what a definition yields, and the definitions it refuses."""
 
 import pytest
+from pydantic import Field
 
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import NodeDefinitionError
-from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, node
+from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, Widget, node
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.types import Cardinality, Kind
 
@@ -27,13 +28,16 @@ def define(type_name="sample", version="1.0.0", registry=None, **fields):
 def test_spec_carries_the_declared_metadata():
     registry = Registry()
     cls = define(registry=registry, count=(int, InputField(3, ge=1, le=9, description="How many",
-                                                           input=InputKind.DIRECT, ui={"slider": True})))
+                                                           input=InputKind.DIRECT)),
+                 path=(str, InputField("", widget=Widget.FILE, file_filter="Text (*.txt)")))
     spec = registry.get("sample")
     assert spec is cls.spec
     assert (spec.title, spec.category, spec.tags, spec.version) == ("Sample", "test", ("x",), "1.0.0")
     count = spec.inputs["count"]
-    assert (count.default, count.description, count.input_kind, count.ui) == (3, "How many", InputKind.DIRECT,
-                                                                              {"slider": True})
+    assert (count.default, count.description, count.input_kind, count.widget) == (3, "How many", InputKind.DIRECT,
+                                                                                  None)
+    assert (spec.inputs["path"].widget, spec.inputs["path"].file_filter) == (Widget.FILE, "Text (*.txt)")
+    assert spec.inputs["path"].describe()["widget"] == "file"
     assert count.constraints == {"ge": 1, "le": 9}
     assert spec.outputs["value"].type.kind == Kind.INTEGER
 
@@ -87,3 +91,22 @@ def test_invoke_must_declare_its_output_model():
 
     with pytest.raises(NodeDefinitionError, match="must be annotated to return a BaseOutput"):
         node("no_return", title="No", category="test", registry=Registry())(NoReturn)
+
+
+@pytest.mark.parametrize("declared, wrong", [
+    (InputField(0, ge=1), "default 0 of field 'count' breaks its own bounds"),
+    (InputField(20, le=9), "default 20 of field 'count' breaks its own bounds"),
+    (InputField(default_factory=lambda: -1, ge=0), "default -1 of field 'count' breaks its own bounds"),
+])
+def test_a_default_outside_its_own_bounds_is_refused_naming_class_and_field(declared, wrong):
+    with pytest.raises(NodeDefinitionError) as caught:
+        define(count=(int, declared))
+    assert "SampleInvocation" in str(caught.value) and wrong in str(caught.value)
+
+
+@pytest.mark.parametrize("declared", [3, Field(3, ge=0)])
+def test_an_input_not_declared_with_input_field_is_refused(declared):
+    with pytest.raises(NodeDefinitionError) as caught:
+        define(count=(int, declared))
+    assert "SampleInvocation" in str(caught.value)
+    assert "field 'count' is not declared with InputField" in str(caught.value)

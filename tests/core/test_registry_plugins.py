@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from nodeeditor.core.context import InvocationContext
-from nodeeditor.core.node import BaseNode, BaseOutput, OutputField, node
+from nodeeditor.core.node import BaseNode, BaseOutput, InputField, OutputField, node
 from nodeeditor.core.registry import ENTRY_POINT_GROUP, REGISTRY, Registry, default_registry
 
 PLUGIN = textwrap.dedent('''
@@ -93,7 +93,7 @@ class EchoOutput(BaseOutput):
 def register_echo(registry: Registry) -> None:
     @node("ep_echo", title="Echo", category="plugin", registry=registry)
     class EchoInvocation(BaseNode):
-        text: str = "hi"
+        text: str = InputField("hi")
 
         def invoke(self, context: InvocationContext) -> EchoOutput:
             return EchoOutput(value=self.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit
 
+from nodeeditor.core.node import Widget
 from nodeeditor.ui.canvas import editors
 
 from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
@@ -47,9 +48,9 @@ def test_a_colour_input_opens_the_colour_picker(window, drive, monkeypatch):
 def test_an_image_path_input_opens_the_file_picker(window, drive, monkeypatch):
     drive.add("l", "load_image", 0, 0)
     asked = []
-    monkeypatch.setattr(editors, "pick_file", lambda inp, value, parent: asked.append(inp.ui) or "/tmp/cat.png")
+    monkeypatch.setattr(editors, "pick_file", lambda inp, value, parent: asked.append(inp) or "/tmp/cat.png")
     click_value(window, drive, "l", "path")
-    assert asked[0]["widget"] == "file"
+    assert asked[0].widget is Widget.FILE and "*.png" in asked[0].file_filter
     assert window.document.node("l").inputs["path"] == "/tmp/cat.png"
 
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog, QLineEdit,
                                QPlainTextEdit, QSpinBox, QWidget)
 
-from nodeeditor.core.node import InputKind, InputSpec
+from nodeeditor.core.node import InputKind, InputSpec, Widget
 from nodeeditor.core.types import Cardinality, Kind
 
 Commit = Callable[[Any], None]
@@ -26,14 +26,13 @@ def editor_kind(inp: InputSpec) -> str | None:
     """Which editor a direct input gets, or None when it only takes links."""
     if inp.input_kind is InputKind.CONNECTION:
         return None
-    widget = inp.ui.get("widget")
-    if widget == "file":
+    if inp.widget is Widget.FILE:
         return "file"
     if inp.choices:
         return "choice"
     if inp.type.cardinality is Cardinality.COLLECTION:
         return "json" if inp.type.kind in (Kind.INTEGER, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN) else None
-    if widget == "multiline" or inp.ui.get("multiline"):
+    if inp.widget is Widget.MULTILINE:
         return "multiline"
     return {Kind.BOOLEAN: "bool", Kind.INTEGER: "int", Kind.FLOAT: "float", Kind.STRING: "string",
             Kind.COLOR: "color"}.get(inp.type.kind)
@@ -98,7 +97,7 @@ def pick_color(value: Any, parent: QWidget | None) -> dict[str, int] | None:
 
 def pick_file(inp: InputSpec, value: Any, parent: QWidget | None) -> str | None:
     start = str(Path(str(value)).parent) if value else ""
-    path, _ = QFileDialog.getOpenFileName(parent, inp.title, start, inp.ui.get("filter", "All files (*)"))
+    path, _ = QFileDialog.getOpenFileName(parent, inp.title, start, inp.file_filter or "All files (*)")
     return path or None
 
 

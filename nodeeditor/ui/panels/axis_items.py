@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from nodeeditor.core.node import InputSpec, validation_message
+from nodeeditor.core.node import InputSpec, Widget, validation_message
 from nodeeditor.core.types import Kind
 
 MAX_AXIS_ITEMS = 1_000_000
@@ -60,7 +60,7 @@ def editor_kinds(spec: InputSpec | None) -> list[str]:
     if kind == Kind.FLOAT:
         return [LIST, RANGE, FILE_LINES]
     if kind == Kind.STRING:
-        if spec is not None and spec.ui.get("widget") == "file":
+        if spec is not None and spec.widget is Widget.FILE:
             return [FOLDER_IMAGES, LIST, FILE_LINES]
         return [LIST, FILE_LINES, FOLDER_IMAGES]
     return [LIST, FILE_LINES]
