@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self._action(e, "Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         e.addSeparator()
         self._action(e, "&Bypass / Enable", self.scene.toggle_bypass, QKeySequence("Ctrl+B"))
-        self._action(e, "&Frame Selection", self.scene.frame_selection, QKeySequence("Ctrl+G"))
+        self._action(e, "&Frame Selection", lambda: self.scene.frame_selection(), QKeySequence("Ctrl+G"))
         snap = self._action(e, "S&nap to Grid", self._set_snap)
         snap.setCheckable(True)
         snap.setChecked(self.settings.value("canvas/snap", False, type=bool))

@@ -13,7 +13,7 @@ def test_counts_progress_and_rss_follow_the_events(qtbot):
     bridge = EngineBridge()
     summary = StatusSummary(bridge)
     qtbot.addWidget(summary)
-    assert summary.rss_label.text().startswith("RSS ") and "MB" in summary.rss_label.text()
+    assert summary.rss_label.text().startswith("window ") and "MB" in summary.rss_label.text()
     bridge.push(QueueChanged(counts={"pending": 4, "in_progress": 1, "completed": 2}))
     bridge.push(SessionStarted(session_id="s", item_id=7, nodes=4))
     bridge.push(NodeCompleted(session_id="s", node_id="a", instance_id="a", node_type="add", duration_s=0.1))
@@ -30,14 +30,32 @@ def test_counts_progress_and_rss_follow_the_events(qtbot):
     assert summary.progress.value() == 0
 
 
-def test_rss_follows_the_worker_samples_while_they_come(qtbot):
+def test_memory_names_the_worker_and_the_window_while_samples_come(qtbot, monkeypatch):
     bridge = EngineBridge()
     summary = StatusSummary(bridge)
     qtbot.addWidget(summary)
     bridge.push(MemorySample(rss=300 * 2**20))
     bridge.flush()
     summary.update_rss()
-    assert summary.rss_label.text() == "RSS 300.0 MB"
+    text = summary.rss_label.text()
+    assert text.startswith("worker 300.0 MB · window ") and text.endswith("MB")
+    monkeypatch.setattr("nodeeditor.ui.panels.status_summary.SAMPLE_FRESH_S", -1.0)
+    summary.update_rss()
+    assert summary.rss_label.text().startswith("window ")
+
+
+def test_a_running_session_counts_as_running_before_the_counts_catch_up(qtbot):
+    bridge = EngineBridge()
+    summary = StatusSummary(bridge)
+    qtbot.addWidget(summary)
+    bridge.push(QueueChanged(counts={"pending": 1, "completed": 73}))
+    bridge.push(SessionStarted(session_id="s", item_id=74, nodes=2))
+    bridge.flush()
+    assert summary.counts_label.text() == "1 running · 73 done"
+    bridge.push(SessionCompleted(session_id="s", item_id=74, status="completed"))
+    bridge.push(QueueChanged(counts={"completed": 74}))
+    bridge.flush()
+    assert summary.counts_label.text() == "74 done"
 
 
 def test_bytes_read_as_a_person_writes_them():

@@ -1,8 +1,9 @@
-"""A status-bar line: how many sessions are in each state, how far the running one is, and the RSS.
+"""A status-bar line: how many sessions are in each state, how far the running one is, and memory.
 
-It only listens to the bridge (already coalesced). The RSS comes from the worker's memory samples
-while it runs (the worker shares this process); a slow timer reads it itself only when no sample
-came lately, because a /proc read on the GUI thread waits for the GIL behind a busy worker.
+It only listens to the bridge (already coalesced). Two processes use memory: the worker (its
+memory samples, while it runs) and the window (read here on a slow timer); each is named.
+Queue counts arrive throttled, so a session the bridge says is running counts as running even
+when the last counts were taken before it was claimed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ SHOWN = (("pending", "pending"), ("in_progress", "running"), ("completed", "done
 
 
 class StatusSummary(QWidget):
-    """Counts, current item progress and process RSS, for `QStatusBar.addPermanentWidget`.
+    """Counts, current item progress and the RSS of worker and window, for `QStatusBar.addPermanentWidget`.
 
     Every part has a fixed width: a size change would re-lay out the whole window (docks and
     charts included) on every session, which costs the GUI thread tens of ms behind a busy worker.
@@ -45,7 +46,7 @@ class StatusSummary(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget, width in ((self.counts_label, 420), (self.item_label, 150), (self.progress, 120),
-                              (self.rss_label, 100)):
+                              (self.rss_label, 210)):
             widget.setFixedWidth(width)
             layout.addWidget(widget)
         self._process = psutil.Process()
@@ -54,6 +55,8 @@ class StatusSummary(QWidget):
         self._nodes_done = 0
         self._fraction = 0.0
         self._last_sample = 0.0
+        self._worker_rss: int | None = None
+        self._counts: dict[str, int] = {}
         self.set_counts(counts or {})
         self._rss_timer = QTimer(self, interval=RSS_INTERVAL_MS, timeout=self.update_rss)
         self._rss_timer.start()
@@ -67,19 +70,33 @@ class StatusSummary(QWidget):
             bridge.memorySample.connect(self.memory_sample)
 
     def set_counts(self, counts: dict[str, int]) -> None:
+        self._counts = dict(counts)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        counts = dict(self._counts)
+        if self._session is not None and not counts.get("in_progress"):
+            counts["in_progress"] = 1
+            if counts.get("pending"):
+                counts["pending"] -= 1
         parts = [f"{counts.get(key, 0)} {label}" for key, label in SHOWN if counts.get(key)]
         self.counts_label.setText(" · ".join(parts) if parts else "queue empty")
 
     def update_rss(self) -> None:
         if time.monotonic() - self._last_sample > SAMPLE_FRESH_S:
-            self._show_rss(self._process.memory_info().rss)
+            self._worker_rss = None
+        self._show_rss()
 
     def memory_sample(self, event: Any) -> None:
         self._last_sample = time.monotonic()
-        self._show_rss(event.rss)
+        self._worker_rss = event.rss
+        self._show_rss()
 
-    def _show_rss(self, rss: int) -> None:
-        self.rss_label.setText(f"RSS {format_bytes(rss)}")
+    def _show_rss(self) -> None:
+        window = f"window {format_bytes(self._process.memory_info().rss)}"
+        text = window if self._worker_rss is None else f"worker {format_bytes(self._worker_rss)} · {window}"
+        self.rss_label.setText(text)
+        self.rss_label.setToolTip("Resident memory of the worker process running sessions, and of this window")
 
     def session_started(self, event: Any) -> None:
         self._session = event
@@ -88,6 +105,7 @@ class StatusSummary(QWidget):
         self._fraction = 0.0
         self.progress.setEnabled(True)
         self._show_progress()
+        self._show_counts()
 
     def node_completed(self, event: Any) -> None:
         if self._session is not None and event.session_id == self._session.session_id:
@@ -106,6 +124,7 @@ class StatusSummary(QWidget):
             self.progress.setValue(0)
             self.progress.setEnabled(False)
             self.item_label.setText(f"last: {event.status}")
+            self._show_counts()
 
     @property
     def current_fraction(self) -> float:
