@@ -23,6 +23,7 @@ from .bridge import EngineBridge
 from .main_window import MainWindow
 from .panels.background_loader import BackgroundLoader
 from .panels.batch_panel import BatchPanel
+from .panels.batch_undo import BatchEditCommand, batch_meta
 from .panels.docking import panel_dock
 from .panels.gallery_panel import GalleryPanel
 from .panels.inspector_panel import InspectorPanel
@@ -258,14 +259,27 @@ class RunController(QObject):
         self._selection_changed()
 
     def _batch_changed(self) -> None:
-        """The batch is part of the document: kept in its meta and saved with it."""
+        """The batch is part of the document: kept in its meta, saved with it, edited with undo."""
         if self._restoring:
             return
-        workflow = self.window.document.workflow
-        before = dict(workflow.meta)
-        self.batch_panel.store_in(workflow)
-        if workflow.meta != before:
-            self.window.document.mark_unsaved()
+        doc = self.window.document
+        before = batch_meta(doc.workflow)
+        scratch = Workflow()
+        self.batch_panel.store_in(scratch)
+        after = batch_meta(scratch)
+        if after != before:
+            doc.undo_stack.push(BatchEditCommand(doc, before, after, self._apply_batch))
+
+    def _apply_batch(self, entries: dict[str, Any]) -> None:
+        """Undo or redo of a batch edit: the document takes the entries, the panel shows them."""
+        self._restoring = True
+        try:
+            self.window.document.set_meta(entries)
+            self.batch_panel.restore_from(self.window.document.workflow)
+        except WorkflowError as exc:
+            self.window.statusBar().showMessage(f"Saved batch ignored: {exc}", 10000)
+        finally:
+            self._restoring = False
 
     def _selection_changed(self) -> None:
         selected = self.window.scene.selected_node_ids()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+import qasync
 
 from nodeeditor.core.batch import Batch
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.workflow import Workflow, parse_workflow
 from nodeeditor.store.store import open_store
+from nodeeditor.ui.main_window import MainWindow
+from nodeeditor.ui.run_controller import RunController
 
 
 def adder() -> Workflow:
@@ -59,3 +64,34 @@ def worker(store):
     yield running
     running.stop()
     running.hub.close()
+
+
+@pytest.fixture(scope="module")
+def qloop(qapp):
+    """The asyncio loop on Qt's, as the app runs it (qasync)."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def app(qtbot, isolated_home, qloop):
+    """The window as `nodeeditor` builds it, with a queue worker thread on the test's store."""
+    from nodeeditor.engine.worker import Worker
+
+    registry = default_registry()
+    store = open_store(home=isolated_home, registry=registry)
+    worker = Worker(store, registry)
+    window = MainWindow(isolated_home, registry)
+    window.confirm_discard = lambda: True
+    controller = RunController(window, store, worker)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    worker.start()
+    yield window, controller, store
+    window.close()
+    worker.close()
+    store.close()

@@ -23,34 +23,6 @@ from workflow_builder import build
 from .conftest import adder, grid
 
 
-@pytest.fixture(scope="module")
-def qloop(qapp):
-    """The asyncio loop on Qt's, as the app runs it (qasync)."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def app(qtbot, isolated_home, qloop):
-    registry = default_registry()
-    store = open_store(home=isolated_home, registry=registry)
-    worker = Worker(store, registry)
-    window = MainWindow(isolated_home, registry)
-    window.confirm_discard = lambda: True
-    controller = RunController(window, store, worker)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    worker.start()
-    yield window, controller, store
-    window.close()
-    worker.close()
-    store.close()
-
-
 def badge(window, node_id: str) -> str | None:
     item = window.node_item(node_id)
     return item.badge[0] if item.badge else None

@@ -60,7 +60,7 @@ class Document(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.changed.emit())
+        self.undo_stack.cleanChanged.connect(self.changed)  # signal to signal: gone with the document
         self.workflow = Workflow()
         self._nodes: dict[str, NodeData] = {}
         self._frames: dict[str, Frame] = {}
@@ -70,12 +70,12 @@ class Document(QObject):
 
     # -- whole document -------------------------------------------------------------------------
     def load(self, workflow: Workflow, path: Path | None = None) -> None:
+        self.undo_stack.clear()  # first: its cleanChanged must not reach observers with the new workflow half-shown
         self.workflow = _own_copy(workflow)
         self._nodes = {n.id: n for n in self.workflow.nodes}
         self._frames = {f.id: f for f in self.workflow.frames}
         self.path = path
         self._unsaved = False
-        self.undo_stack.clear()
         self.reset.emit()
         self.path_changed.emit()
         self.changed.emit()
@@ -165,6 +165,15 @@ class Document(QObject):
     def set_bypassed(self, node_id: str, bypassed: bool) -> None:
         self._nodes[node_id].bypassed = bypassed
         self.node_changed.emit(node_id)
+        self.changed.emit()
+
+    def set_meta(self, changes: dict[str, Any]) -> None:
+        """Set (or, with UNSET, remove) entries of the workflow's meta, e.g. the batch."""
+        for key, value in changes.items():
+            if value is UNSET:
+                self.workflow.meta.pop(key, None)
+            else:
+                self.workflow.meta[key] = copy.deepcopy(value)
         self.changed.emit()
 
     def add_edge(self, edge: Edge, index: int | None = None) -> None:
