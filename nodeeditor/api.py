@@ -10,6 +10,7 @@ from nodeeditor.core.errors import Canceled, LocatedError, NodeDefinitionError
 from nodeeditor.core.fields import ColorField, ConditioningField, ImageField, LatentsField
 from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, Widget, node
 from nodeeditor.core.types import Kind
+from nodeeditor.core.versions import Upgrade
 from nodeeditor.nodes._outputs import (CollectionOutput, ColorOutput, ConditioningOutput, FloatOutput, ImageOutput,
                                        IntegerCollectionOutput, IntegerOutput, LatentsOutput,
                                        StringCollectionOutput, StringOutput)
@@ -19,5 +20,5 @@ __all__ = [
     "ConditioningField", "ConditioningOutput", "FloatOutput", "ImageField", "ImageOutput", "InputField",
     "InputKind", "IntegerCollectionOutput", "IntegerOutput", "InvocationContext", "Kind", "LatentsField",
     "LatentsOutput", "LocatedError", "NodeDefinitionError", "OutputField", "StringCollectionOutput",
-    "StringOutput", "Widget", "node",
+    "StringOutput", "Upgrade", "Widget", "node",
 ]

@@ -19,6 +19,7 @@ from .errors import LocatedError
 from .graph import Graph, GraphIssue
 from .node import validation_message
 from .registry import Registry
+from .subgraph import Flat, flatten
 from .workflow import Workflow
 
 
@@ -67,9 +68,10 @@ class Batch(BaseModel):
         return [axis for group in self.data for axis in group]
 
 
-def _check_axis(axis: BatchAxis, workflow: Workflow, graph: Graph, registry: Registry,
+def _check_axis(axis: BatchAxis, flat: Flat, graph: Graph, registry: Registry,
                 issues: list[GraphIssue]) -> None:
-    node = graph.nodes.get(axis.node)
+    node_id, name = flat.resolve(axis.node, axis.field)[0]  # a subgraph port: the first field it sets
+    node = graph.nodes.get(node_id)
     if node is None:
         issues.append(GraphIssue(axis.node, axis.field, "batch names a node that is not in the workflow"))
         return
@@ -77,11 +79,11 @@ def _check_axis(axis: BatchAxis, workflow: Workflow, graph: Graph, registry: Reg
     if spec is None:
         issues.append(GraphIssue(axis.node, axis.field, f"unknown node type {node.type!r} (not installed)"))
         return
-    field = spec.inputs.get(axis.field)
+    field = spec.inputs.get(name)
     if field is None:
         issues.append(GraphIssue(axis.node, axis.field, f"{spec.title} has no input {axis.field!r}"))
         return
-    if graph.links_into(axis.node, axis.field):
+    if graph.links_into(node_id, name):
         issues.append(GraphIssue(axis.node, axis.field,
                                  f"input {field.title!r} is fed by a link; a batch cannot set it"))
         return
@@ -101,7 +103,8 @@ def validate_batch(batch: Batch, workflow: Workflow, registry: Registry) -> list
     issues: list[GraphIssue] = []
     if batch.runs < 1:
         issues.append(GraphIssue(None, "runs", f"runs must be at least 1 (got {batch.runs})"))
-    graph = Graph(workflow)
+    flat = flatten(workflow)  # axes may name a subgraph's port or an inner node by path
+    graph = Graph(flat.workflow)
     seen: set[tuple[str, str]] = set()
     for number, group in enumerate(batch.data, start=1):
         if not group:
@@ -118,7 +121,7 @@ def validate_batch(batch: Batch, workflow: Workflow, registry: Registry) -> list
                 issues.append(GraphIssue(axis.node, axis.field, "the batch sets this field twice"))
                 continue
             seen.add(key)
-            _check_axis(axis, workflow, graph, registry, issues)
+            _check_axis(axis, flat, graph, registry, issues)
     return issues
 
 

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .node import InputKind, NodeSpec, validation_message
+from .ports import node_spec
 from .registry import Registry
 from .types import connection_error
 from .workflow import Edge, Workflow
@@ -27,6 +28,8 @@ class GraphIssue:
     message: str
 
     def __str__(self) -> str:
+        if self.node and "/" in self.node:  # inside a subgraph: the path reads g1/blur.radius
+            return f"{self.node}{'.' + self.field if self.field else ''}: {self.message}"
         where = []
         if self.node:
             where.append(f"node {self.node!r}")
@@ -138,7 +141,8 @@ def link_error(registry: Registry, workflow_or_graph: Workflow | Graph, edge: Ed
         return "unknown node"
     if edge.source.node == edge.destination.node:
         return "a node cannot connect to itself"
-    src_spec, dst_spec = registry.get(src_node.type), registry.get(dst_node.type)
+    workflow = graph.workflow
+    src_spec, dst_spec = node_spec(workflow, src_node, registry), node_spec(workflow, dst_node, registry)
     if src_spec is None or dst_spec is None:
         missing = src_node.type if src_spec is None else dst_node.type
         return f"node type {missing!r} is not installed"
@@ -180,11 +184,19 @@ def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Gra
 
 def validate_graph(workflow: Workflow, registry: Registry,
                    overrides: dict[tuple[str, str], Any] | None = None, *,
-                   graph: Graph | None = None) -> list[GraphIssue]:
+                   graph: Graph | None = None, prepared: bool = False) -> list[GraphIssue]:
     """Every problem that would stop the graph from running, each with node and field.
 
     Pass `graph` when you have one of this workflow already: it is reused, not rebuilt.
+    Subgraphs and old node versions are checked on the graph that runs (core.subgraph.prepare);
+    `prepared` says the workflow already is that graph.
     """
+    if not prepared:
+        from .subgraph import needs_preparing, prepare  # builds on this module
+
+        if needs_preparing(workflow, registry):
+            flat, flat_overrides, found = prepare(workflow, registry, overrides)
+            return found + validate_graph(flat.workflow, registry, flat_overrides, prepared=True)
     graph = graph if graph is not None else Graph(workflow)
     issues: list[GraphIssue] = []
     overrides = overrides or {}

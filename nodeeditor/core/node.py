@@ -19,6 +19,7 @@ from pydantic_core import PydanticUndefined
 from .errors import NodeDefinitionError
 from .fields import ColorField, ConditioningField, ImageField, LatentsField
 from .types import Cardinality, Kind, SocketType
+from .versions import Upgrade, check_upgrades
 
 if TYPE_CHECKING:
     from .context import InvocationContext
@@ -238,11 +239,14 @@ class NodeSpec:
     outputs: dict[str, OutputSpec]
     cacheable: bool = True
     source: str = "builtin"
+    upgrades: tuple["Upgrade", ...] = ()
+    """Steps from older major versions, oldest first (see core.versions)."""
 
     def describe(self) -> dict[str, Any]:
         return {
             "type": self.type, "title": self.title, "category": self.category,
             "tags": list(self.tags), "version": self.version, "description": self.description,
+            "upgrades_from": [u.from_version for u in self.upgrades],
             "cacheable": self.cacheable, "source": self.source,
             "inputs": [i.describe() for i in self.inputs.values()],
             "outputs": [o.describe() for o in self.outputs.values()],
@@ -290,7 +294,8 @@ def _input_spec(name: str, info: Any, where: str) -> InputSpec:
 
 
 def build_spec(cls: type[BaseNode], *, type_name: str, title: str, category: str,
-               tags: tuple[str, ...], version: str, cacheable: bool) -> NodeSpec:
+               tags: tuple[str, ...], version: str, cacheable: bool,
+               upgrades: typing.Iterable["Upgrade"] = ()) -> NodeSpec:
     where = f"node class {cls.__module__}.{cls.__qualname__} ({type_name!r})"
     if not TYPE_NAME.match(type_name):
         raise NodeDefinitionError(f"{where}: type name must be lower snake case")
@@ -298,6 +303,7 @@ def build_spec(cls: type[BaseNode], *, type_name: str, title: str, category: str
         raise NodeDefinitionError(f"{where}: version {version!r} is not semantic (MAJOR.MINOR.PATCH)")
     if not issubclass(cls, BaseNode):
         raise NodeDefinitionError(f"{where}: must subclass BaseNode")
+    steps = check_upgrades(where, version, upgrades)
     inputs: dict[str, InputSpec] = {}
     for name, info in cls.model_fields.items():
         if name in RESERVED_NAMES or name.startswith("_"):
@@ -319,22 +325,23 @@ def build_spec(cls: type[BaseNode], *, type_name: str, title: str, category: str
     doc = (cls.__doc__ or "").strip()
     return NodeSpec(type=type_name, title=title, category=category, tags=tuple(tags), version=version,
                     description=doc, cls=cls, output_cls=output_cls, inputs=inputs, outputs=outputs,
-                    cacheable=cacheable)
+                    cacheable=cacheable, upgrades=steps)
 
 
 N = TypeVar("N", bound=type[BaseNode])
 
 
 def node(type: str, *, title: str, category: str, tags: typing.Iterable[str] = (),
-         version: str = "1.0.0", cacheable: bool = True,
+         version: str = "1.0.0", cacheable: bool = True, upgrades: typing.Iterable["Upgrade"] = (),
          registry: "Registry | None" = None) -> Callable[[N], N]:
-    """Register a node class. `cacheable=False` for nodes whose output is not a function of inputs."""
+    """Register a node class. `cacheable=False` for nodes whose output is not a function of inputs;
+    `upgrades` carry workflows saved by older major versions to this one (core.versions.Upgrade)."""
 
     def decorate(cls: N) -> N:
         from .registry import current_registry
 
         spec = build_spec(cls, type_name=type, title=title, category=category, tags=tuple(tags),
-                          version=version, cacheable=cacheable)
+                          version=version, cacheable=cacheable, upgrades=tuple(upgrades))
         cls.spec = spec
         (registry if registry is not None else current_registry()).add(spec)
         return cls

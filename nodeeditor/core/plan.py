@@ -16,6 +16,7 @@ from .errors import GraphValidationError
 from .graph import Graph, validate_graph
 from .node import NodeSpec
 from .registry import Registry
+from .subgraph import prepare
 from .workflow import NodeData, Workflow
 
 ITERATE = "iterate"
@@ -60,9 +61,11 @@ class ExecutionPlan:
 
     def __init__(self, workflow: Workflow, registry: Registry,
                  overrides: dict[tuple[str, str], Any] | None = None, *, file: str | None = None) -> None:
-        self.overrides = dict(overrides or {})
+        flat, overrides, issues = prepare(workflow, registry, overrides)  # subgraphs and node versions
+        workflow, self.owner = flat.workflow, flat.owner
+        self.overrides = dict(overrides)
         self.graph = Graph(workflow)
-        issues = validate_graph(workflow, registry, self.overrides, graph=self.graph)
+        issues += validate_graph(workflow, registry, self.overrides, graph=self.graph, prepared=True)
         if issues:
             raise GraphValidationError(issues, file=file)
         self.workflow = workflow

@@ -1,4 +1,8 @@
-"""Workflow JSON v1: the graph a person owns, read and written exactly, never executed on load."""
+"""Workflow JSON: the graph a person owns, read and written exactly, never executed on load.
+
+Version 2 adds `subgraphs`, definitions that nodes of type "subgraph" stand for (core.subgraph
+flattens them for running). Version 1 files read unchanged and are written back as version 2.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,16 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer,
+                      model_validator)
 
 from .errors import WorkflowError
 from .files import atomic_write_text
 
-WORKFLOW_VERSION = 1
+WORKFLOW_VERSION = 2
+READ_VERSIONS = (1, 2)
+SUBGRAPH = "subgraph"
+"""The node type that stands for a definition in the file's `subgraphs`."""
 
 
 class Endpoint(BaseModel):
@@ -40,6 +48,32 @@ class NodeData(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     label: str | None = None
     bypassed: bool = False
+    version: str | None = None
+    """The node type's version this node was saved with; absent means the installed one."""
+    subgraph: str | None = None
+    """For type "subgraph": the id of its definition in the workflow's `subgraphs`."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset(self, handler: Any) -> dict[str, Any]:
+        """`version` and `subgraph` are written only where they say something."""
+        data = handler(self)
+        for key in ("version", "subgraph"):
+            if data.get(key, 0) is None:
+                del data[key]
+        return data
+
+    @field_validator("id")
+    @classmethod
+    def _no_path_separator(cls, value: str) -> str:
+        if "/" in value:
+            raise ValueError("a node id may not contain '/' (it separates the levels of a path)")
+        return value
+
+    @model_validator(mode="after")
+    def _subgraph_named(self) -> "NodeData":
+        if (self.type == SUBGRAPH) != (self.subgraph is not None):
+            raise ValueError("a node names a subgraph definition exactly when its type is 'subgraph'")
+        return self
 
 
 class Frame(BaseModel):
@@ -53,35 +87,109 @@ class Frame(BaseModel):
     color: str = "#3a4a5a"
 
 
+def _unique_ids(nodes: list[NodeData]) -> list[NodeData]:
+    seen: set[str] = set()
+    for node in nodes:
+        if node.id in seen:
+            raise ValueError(f"node id {node.id!r} is used twice")
+        seen.add(node.id)
+    return nodes
+
+
+def _check_edges(nodes: list[NodeData], edges: list[Edge]) -> None:
+    ids = {n.id for n in nodes}
+    for edge in edges:
+        for end in (edge.source, edge.destination):
+            if end.node not in ids:
+                raise ValueError(f"edge {edge.source.node}.{edge.source.field} -> "
+                                 f"{edge.destination.node}.{edge.destination.field} names "
+                                 f"unknown node {end.node!r}")
+
+
+class InputPort(BaseModel):
+    """An input of a subgraph: its value (typed on the subgraph node, linked, or `default`) goes
+    to every target inside."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    targets: list[Endpoint] = Field(default_factory=list)
+    default: Any = None
+    """Used when the subgraph node neither links nor types this port; None: the targets' own values."""
+
+
+class OutputPort(BaseModel):
+    """An output of a subgraph: the value of one inner node's output."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    source: Endpoint
+
+
+class SubgraphDef(BaseModel):
+    """A graph that nodes of type "subgraph" stand for; it may use other definitions of the file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    nodes: list[NodeData] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    inputs: list[InputPort] = Field(default_factory=list)
+    outputs: list[OutputPort] = Field(default_factory=list)
+    meta: dict[str, Any] = Field(default_factory=dict)
+    """Where the definition came from (the library entry and its time), for "Update to library version"."""
+
+    _nodes_unique = field_validator("nodes")(_unique_ids)
+
+    @model_validator(mode="after")
+    def _ports_name_nodes(self) -> "SubgraphDef":
+        _check_edges(self.nodes, self.edges)
+        ids = {n.id for n in self.nodes}
+        for kind, ports in (("input", self.inputs), ("output", self.outputs)):
+            names = [p.name for p in ports]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"{kind} port {twice[0]!r} is declared twice")
+        for port in self.inputs:
+            for target in port.targets:
+                if target.node not in ids:
+                    raise ValueError(f"input port {port.name!r} targets unknown node {target.node!r}")
+        for out in self.outputs:
+            if out.source.node not in ids:
+                raise ValueError(f"output port {out.name!r} reads unknown node {out.source.node!r}")
+        return self
+
+
 class Workflow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[1] = WORKFLOW_VERSION
+    version: Literal[1, 2] = WORKFLOW_VERSION
     name: str = "Untitled"
     nodes: list[NodeData] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
     frames: list[Frame] = Field(default_factory=list)
+    subgraphs: dict[str, SubgraphDef] = Field(default_factory=dict)
     meta: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("nodes")
-    @classmethod
-    def _unique_ids(cls, nodes: list[NodeData]) -> list[NodeData]:
-        seen: set[str] = set()
-        for node in nodes:
-            if node.id in seen:
-                raise ValueError(f"node id {node.id!r} is used twice")
-            seen.add(node.id)
-        return nodes
+    _nodes_unique = field_validator("nodes")(_unique_ids)
 
     @model_validator(mode="after")
     def _edges_name_nodes(self) -> "Workflow":
-        ids = {n.id for n in self.nodes}
-        for edge in self.edges:
-            for end in (edge.source, edge.destination):
-                if end.node not in ids:
-                    raise ValueError(f"edge {edge.source.node}.{edge.source.field} -> "
-                                     f"{edge.destination.node}.{edge.destination.field} names "
-                                     f"unknown node {end.node!r}")
+        _check_edges(self.nodes, self.edges)
+        for def_id, definition in self.subgraphs.items():
+            for node in definition.nodes:
+                if node.subgraph is not None and node.subgraph not in self.subgraphs:
+                    raise ValueError(f"subgraph {def_id!r}: node {node.id!r} uses unknown subgraph "
+                                     f"{node.subgraph!r}")
+        for node in self.nodes:
+            if node.subgraph is not None and node.subgraph not in self.subgraphs:
+                raise ValueError(f"node {node.id!r} uses unknown subgraph {node.subgraph!r}")
+        cycle = _recursion(self.subgraphs)
+        if cycle:
+            raise ValueError("a subgraph uses itself: " + " → ".join(cycle))
+        self.version = WORKFLOW_VERSION
         return self
 
     def node(self, node_id: str) -> NodeData:
@@ -92,6 +200,29 @@ class Workflow(BaseModel):
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json", exclude_defaults=False), indent=2)
+
+
+def _recursion(subgraphs: dict[str, SubgraphDef]) -> list[str] | None:
+    """A chain of definitions that leads back to its start, or None (depth-first, colours)."""
+    uses = {d: [n.subgraph for n in sd.nodes if n.subgraph is not None] for d, sd in subgraphs.items()}
+    state: dict[str, int] = {}
+
+    def visit(def_id: str, path: list[str]) -> list[str] | None:
+        state[def_id] = 1
+        path.append(def_id)
+        for used in uses.get(def_id, ()):
+            if state.get(used) == 1:
+                return path[path.index(used):] + [used]
+            if used not in state and (found := visit(used, path)):
+                return found
+        path.pop()
+        state[def_id] = 2
+        return None
+
+    for def_id in subgraphs:
+        if def_id not in state and (found := visit(def_id, [])):
+            return found
+    return None
 
 
 def _located(exc: ValidationError, data: Any, file: str | None) -> WorkflowError:
@@ -110,9 +241,9 @@ def _located(exc: ValidationError, data: Any, file: str | None) -> WorkflowError
 
 
 def parse_workflow(data: Any, *, file: str | None = None) -> Workflow:
-    if isinstance(data, dict) and data.get("version") not in (None, WORKFLOW_VERSION):
+    if isinstance(data, dict) and data.get("version") not in (None, *READ_VERSIONS):
         raise WorkflowError(f"unsupported workflow version {data.get('version')!r} "
-                            f"(this editor reads version {WORKFLOW_VERSION})", file=file, field="version")
+                            f"(this editor reads versions 1 and 2)", file=file, field="version")
     try:
         return Workflow.model_validate(data)
     except ValidationError as exc:
@@ -160,5 +291,5 @@ def workflow_schema() -> dict[str, Any]:
     """JSON schema of the workflow file format."""
     schema = Workflow.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "nodeeditor workflow v1"
+    schema["title"] = f"nodeeditor workflow v{WORKFLOW_VERSION}"
     return schema

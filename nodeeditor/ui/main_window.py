@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMe
 from nodeeditor.core.errors import WorkflowError
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.files import atomic_write_text
+from nodeeditor.core.versions import upgrade_workflow
 from nodeeditor.core.workflow import Workflow, load_workflow, parse_workflow, save_workflow, with_values
 from nodeeditor.nodes.image_metadata import read_png_workflow
 from nodeeditor.paths import autosave_dir
@@ -223,10 +224,14 @@ class MainWindow(QMainWindow):
         except WorkflowError as exc:
             QMessageBox.warning(self, "Cannot open", str(exc))
             return False
+        workflow, upgraded = upgrade_workflow(workflow, self.registry)
         is_json = Path(path).suffix.lower() != ".png"
         self.document.load(workflow, Path(path) if is_json else None)
-        if not is_json:
+        if not is_json or upgraded:
             self.document.mark_unsaved()
+        if upgraded:
+            self.statusBar().showMessage(f"Upgraded {len(upgraded)} node(s) saved by older versions: "
+                                         + ", ".join(map(str, upgraded)))
         self._remember(Path(path))
         self.canvas.fit_all()
         return True

@@ -7,7 +7,7 @@ from pathlib import Path
 from nodeeditor import api
 from nodeeditor.core.registry import Registry
 from nodeeditor.engine.runner import run_workflow
-from tests.workflow_builder import build
+from workflow_builder import build
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

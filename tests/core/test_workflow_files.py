@@ -1,4 +1,4 @@
-"""Workflow JSON v1 files: exact round trips, placeholders for missing types, located errors, schema."""
+"""Workflow JSON files (v1 read, v2 written): exact round trips, placeholders for missing types, located errors, schema."""
 
 import json
 
@@ -46,7 +46,7 @@ def test_a_saved_file_loads_and_saves_back_byte_for_byte(tmp_path):
 def test_loading_keeps_every_value(tmp_path):
     path = tmp_path / "w.json"
     save_workflow(parse_workflow(SAMPLE), path)
-    assert json.loads(path.read_text(encoding="utf-8")) == SAMPLE
+    assert json.loads(path.read_text(encoding="utf-8")) == {**SAMPLE, "version": 2, "subgraphs": {}}
 
 
 def test_a_minimal_file_gets_the_defaults():
@@ -68,7 +68,7 @@ def test_unknown_types_load_as_placeholders_and_save_back_unchanged(tmp_path):
     workflow = load_workflow(path)
     assert workflow.node("up").type == "upscale_model_x4"
     save_workflow(workflow, path)
-    assert json.loads(path.read_text(encoding="utf-8")) == data
+    assert json.loads(path.read_text(encoding="utf-8")) == {**data, "version": 2, "subgraphs": {}}
 
 
 def test_a_placeholder_says_which_type_is_missing():
@@ -123,8 +123,8 @@ def test_node_ids_are_unique():
 
 def test_another_version_is_refused_by_name():
     with pytest.raises(WorkflowError) as caught:
-        parse_workflow({"version": 2, "nodes": []}, file="new.json")
-    assert caught.value.field == "version" and "reads version 1" in caught.value.message
+        parse_workflow({"version": 3, "nodes": []}, file="new.json")
+    assert caught.value.field == "version" and "reads versions 1 and 2" in caught.value.message
 
 
 def test_deep_nesting_is_a_workflow_error():
@@ -166,7 +166,7 @@ def test_random_text_gives_a_workflow_or_a_workflow_error(text):
 
 
 def check(instance, schema, root, path="$"):
-    """A small JSON-schema check: $ref, type, const, properties, required, additionalProperties,
+    """A small JSON-schema check: $ref, type, const, enum, properties, required, additionalProperties,
     items, prefixItems, minItems/maxItems, minLength and anyOf are what the workflow schema uses."""
     if "$ref" in schema:
         return check(instance, root["$defs"][schema["$ref"].rsplit("/", 1)[1]], root, path)
@@ -180,6 +180,8 @@ def check(instance, schema, root, path="$"):
         return [f"{path}: not {kind}"]
     if "const" in schema and instance != schema["const"]:
         return [f"{path}: not {schema['const']!r}"]
+    if "enum" in schema and instance not in schema["enum"]:
+        return [f"{path}: not " + " or ".join(map(repr, schema["enum"]))]
     errors = []
     if isinstance(instance, dict):
         props = schema.get("properties", {})
@@ -202,7 +204,7 @@ def check(instance, schema, root, path="$"):
 
 def test_the_schema_accepts_a_saved_workflow():
     schema = workflow_schema()
-    assert schema["title"] == "nodeeditor workflow v1"
+    assert schema["title"] == "nodeeditor workflow v2"
     assert check(json.loads(parse_workflow(SAMPLE).to_json()), schema, schema) == []
 
 
@@ -211,8 +213,8 @@ def test_the_schema_rejects_what_the_loader_rejects():
     bad = json.loads(json.dumps(SAMPLE))
     bad["nodes"][0]["position"] = [1.0]
     bad["edges"][0]["source"].pop("field")
-    bad["version"] = 2
-    assert check(bad, schema, schema) == ["$.version: not 1", "$.nodes[0].position: wrong length",
+    bad["version"] = 3
+    assert check(bad, schema, schema) == ["$.version: not 1 or 2", "$.nodes[0].position: wrong length",
                                           "$.edges[0].source.field: required"]
 
 

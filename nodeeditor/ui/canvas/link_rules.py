@@ -11,6 +11,7 @@ from typing import Callable
 
 from nodeeditor.core.graph import Graph
 from nodeeditor.core.node import InputKind, NodeSpec
+from nodeeditor.core.ports import node_spec
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.types import Cardinality, SocketType, connection_error, kinds_compatible
 from nodeeditor.core.workflow import Workflow
@@ -24,14 +25,14 @@ def make_checker(workflow: Workflow, registry: Registry, node_id: str, row: Row)
     """Why a link from (`node_id`, `row`) may not end on a socket, or None when it may."""
     graph = Graph(workflow)
     blocked = (graph.ancestors(node_id) if row.output else graph.descendants(node_id)) | {node_id}
-    source_spec = registry.get(graph.nodes[node_id].type)
+    source_spec = node_spec(workflow, graph.nodes[node_id], registry)
 
     def check(target_id: str, target: Row) -> str | None:
         if target.output == row.output:
             return "connect an output to an input"
         if not target.has_socket:
             return f"input {target.title!r} takes a typed value, not a link"
-        target_spec = registry.get(graph.nodes[target_id].type)
+        target_spec = node_spec(workflow, graph.nodes[target_id], registry)
         if source_spec is None or target_spec is None:
             missing = graph.nodes[node_id if source_spec is None else target_id].type
             return f"node type {missing!r} is not installed"

@@ -169,7 +169,9 @@ class NodeItem(QGraphicsItem):
     def title(self) -> str:
         if self.node.label:
             return self.node.label
-        return self.spec.title if self.spec else f"Missing: {self.node.type}"
+        if self.spec is None:  # not installed, or saved by a newer major version than installed
+            return f"Missing: {self.node.type}" + (f" {self.node.version}" if self.node.version else "")
+        return self.spec.title
 
     # -- state the scene and later features set --------------------------------------------
     def refresh(self, node: NodeData | None = None) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsProxyWidget, QGraphicsSce
                                QGraphicsSceneMouseEvent, QMessageBox, QWidget)
 
 from nodeeditor.core.graph import GraphIssue, link_error, validate_graph
+from nodeeditor.core.ports import node_spec
 from nodeeditor.core.node import NodeSpec
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.types import Kind
@@ -94,7 +95,7 @@ class CanvasScene(QGraphicsScene):
             self.frame_items[frame.id] = FrameItem(frame)
             items.append(self.frame_items[frame.id])
         for node in workflow.nodes:
-            item = NodeItem(node, self.registry.get(node.type), linked_in[node.id], linked_out[node.id])
+            item = NodeItem(node, node_spec(workflow, node, self.registry), linked_in[node.id], linked_out[node.id])
             self.node_items[node.id] = item
             items.append(item)
         for edge in workflow.edges:
@@ -120,7 +121,7 @@ class CanvasScene(QGraphicsScene):
 
     def _node_added(self, node_id: str) -> None:
         node = self.document.node(node_id)
-        item = NodeItem(node, self.registry.get(node.type))
+        item = NodeItem(node, node_spec(self.document.workflow, node, self.registry))
         item.setCacheMode(self._cache_mode)
         self.node_items[node_id] = item
         self.addItem(item)
@@ -181,7 +182,9 @@ class CanvasScene(QGraphicsScene):
         by_node: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
         issues = validate_graph(self.document.workflow, self.registry)
         for issue in issues:
-            if issue.node is not None:
+            if issue.node is not None and "/" in issue.node:  # inside a subgraph: on the subgraph node
+                by_node[issue.node.split("/", 1)[0]][None].append(str(issue))
+            elif issue.node is not None:
                 by_node[issue.node][issue.field].append(issue.message)
         for node_id, item in self.node_items.items():
             item.set_issues(dict(by_node.get(node_id, {})))
@@ -252,7 +255,7 @@ class CanvasScene(QGraphicsScene):
         x, y = pos.x(), pos.y()
         if self.snap_to_grid:
             x, y = round(x / theme.GRID) * theme.GRID, round(y / theme.GRID) * theme.GRID
-        return NodeData(id=node_id, type=spec.type, position=(x, y))
+        return NodeData(id=node_id, type=spec.type, position=(x, y), version=spec.version)
 
     def connect_edge(self, edge: Edge, detached: Edge | None = None) -> bool:
         """Connect, replacing what occupies a single input; refuse with the reason otherwise."""

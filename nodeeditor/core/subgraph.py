@@ -1,0 +1,168 @@
+"""Subgraphs for running: a workflow's subgraph nodes replaced by the nodes they stand for.
+
+Flattening happens once, when a session is planned: inner nodes get path ids (`g1/blur`, nested
+`g1/g2/blur`), so iterate/collect, the output cache, bypass, cancel, events and stats work inside
+a subgraph exactly as outside, and every message names the path. A port's value (typed on the
+subgraph node, else the port's default, else the inner node's own value) lands on its targets; the
+outermost value wins. Overrides and batch axes may name a port (`g1.radius`) or a path
+(`g1/blur.radius`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .graph import GraphIssue
+from .ports import port_conflicts
+from .registry import Registry
+from .versions import needs_upgrade, newer_major, upgrade_workflow
+from .workflow import SUBGRAPH, Edge, Endpoint, NodeData, SubgraphDef, Workflow
+
+Field = tuple[str, str]
+"""(node id or path, field name)."""
+
+
+@dataclass
+class Flat:
+    """A workflow without subgraph nodes, and where the top level's ports lead."""
+
+    workflow: Workflow
+    ports_in: dict[Field, list[Field]] = field(default_factory=dict)
+    ports_out: dict[Field, Field] = field(default_factory=dict)
+    issues: list[GraphIssue] = field(default_factory=list)
+    owner: dict[str, str] = field(default_factory=dict)
+    """Flat id of every inner node -> the top-level subgraph node it belongs to."""
+
+    def resolve(self, node: str, name: str) -> list[Field]:
+        """The inner fields that a value for `node.name` sets (itself when it is no port)."""
+        return self.ports_in.get((node, name), [(node, name)])
+
+    def overrides(self, overrides: dict[Field, Any]) -> dict[Field, Any]:
+        return {target: value for key, value in overrides.items() for target in self.resolve(*key)}
+
+
+def has_subgraphs(workflow: Workflow) -> bool:
+    return bool(workflow.subgraphs) or any(n.type == SUBGRAPH for n in workflow.nodes)
+
+
+class _Flattener:
+    def __init__(self, workflow: Workflow) -> None:
+        self.defs = workflow.subgraphs
+        self.nodes: dict[str, NodeData] = {}
+        self.edges: list[Edge] = []
+        self.issues: list[GraphIssue] = []
+        self.owner: dict[str, str] = {}
+
+    def level(self, nodes: list[NodeData], edges: list[Edge], prefix: str
+              ) -> tuple[dict[Field, list[Field]], dict[Field, Field]]:
+        """Emit one level's nodes and links; return where its subgraph nodes' ports lead."""
+        ins: dict[Field, list[Field]] = {}
+        outs: dict[Field, Field] = {}
+        for node in nodes:
+            path = prefix + node.id
+            if node.subgraph is None:
+                self.nodes[path] = node if not prefix else node.model_copy(
+                    update={"id": path, "inputs": dict(node.inputs)})
+                continue
+            first = len(self.nodes)
+            self._expand(node, self.defs[node.subgraph], path, ins, outs)
+            if node.bypassed:
+                for inner in list(self.nodes)[first:]:
+                    self.nodes[inner] = self.nodes[inner].model_copy(update={"bypassed": True})
+        for edge in edges:
+            src = outs.get((edge.source.node, edge.source.field), (prefix + edge.source.node, edge.source.field))
+            if src[0] not in self.nodes:
+                self.issues.append(GraphIssue(prefix + edge.source.node, edge.source.field,
+                                              f"subgraph has no output {edge.source.field!r}"))
+                continue
+            dst_key = (edge.destination.node, edge.destination.field)
+            targets = ins.get(dst_key, [(prefix + edge.destination.node, edge.destination.field)])
+            if any(t[0] not in self.nodes for t in targets):
+                self.issues.append(GraphIssue(prefix + edge.destination.node, edge.destination.field,
+                                              f"subgraph has no input {edge.destination.field!r}"))
+                continue
+            for node_id, name in targets:
+                self.edges.append(Edge.model_construct(source=Endpoint.model_construct(node=src[0], field=src[1]),
+                                                       destination=Endpoint.model_construct(node=node_id, field=name)))
+        return ins, outs
+
+    def _expand(self, node: NodeData, definition: SubgraphDef, path: str,
+                ins: dict[Field, list[Field]], outs: dict[Field, Field]) -> None:
+        inner = path + "/"
+        sub_ins, sub_outs = self.level(definition.nodes, definition.edges, inner)
+        for port in definition.inputs:
+            targets = [t for end in port.targets
+                       for t in sub_ins.get((end.node, end.field), [(inner + end.node, end.field)])]
+            ins[(node.id, port.name)] = targets
+            value = node.inputs.get(port.name, port.default)
+            if port.name in node.inputs or port.default is not None:
+                for node_id, name in targets:
+                    self.nodes[node_id].inputs[name] = value
+        for port in definition.outputs:
+            end = port.source
+            outs[(node.id, port.name)] = sub_outs.get((end.node, end.field), (inner + end.node, end.field))
+        ports = {p.name for p in definition.inputs}
+        for name in node.inputs:
+            if name not in ports:
+                self.issues.append(GraphIssue(path, name, f"subgraph {definition.name!r} has no input {name!r}"))
+
+
+def flatten(workflow: Workflow) -> Flat:
+    """The workflow with every subgraph node replaced by its definition's nodes (path ids)."""
+    if not has_subgraphs(workflow):
+        return Flat(workflow)
+    flattener = _Flattener(workflow)
+    ins, outs = flattener.level(workflow.nodes, workflow.edges, "")
+    for path in flattener.nodes:
+        if "/" in path:
+            flattener.owner[path] = path.split("/", 1)[0]
+    flat = Workflow.model_construct(version=workflow.version, name=workflow.name,
+                                    nodes=list(flattener.nodes.values()), edges=flattener.edges,
+                                    frames=workflow.frames, subgraphs={}, meta=workflow.meta)
+    return Flat(flat, ins, outs, flattener.issues, flattener.owner)
+
+
+# -- what planning and validation see ------------------------------------------------------------
+
+def needs_preparing(workflow: Workflow, registry: Registry) -> bool:
+    """Whether `prepare` changes or reports anything: subgraphs, or nodes of another version."""
+    return has_subgraphs(workflow) or needs_upgrade(workflow.nodes, registry)
+
+
+def _instances(workflow: Workflow) -> dict[str, list[str]]:
+    """Paths of the subgraph nodes using each definition, at any depth."""
+    found: dict[str, list[str]] = {}
+
+    def walk(nodes: list[NodeData], prefix: str) -> None:
+        for node in nodes:
+            if node.subgraph is not None:
+                found.setdefault(node.subgraph, []).append(prefix + node.id)
+                walk(workflow.subgraphs[node.subgraph].nodes, prefix + node.id + "/")
+
+    walk(workflow.nodes, "")
+    return found
+
+
+def prepare(workflow: Workflow, registry: Registry, overrides: dict[Field, Any] | None = None
+            ) -> tuple[Flat, dict[Field, Any], list[GraphIssue]]:
+    """Upgrade old node versions, flatten, map overrides; and the problems that stop a run here:
+    ports whose targets disagree, unknown ports, nodes saved by a newer major version."""
+    if needs_upgrade(workflow.nodes, registry) or any(needs_upgrade(d.nodes, registry)
+                                                       for d in workflow.subgraphs.values()):
+        workflow, _ = upgrade_workflow(workflow, registry)
+    flat = flatten(workflow)
+    issues = list(flat.issues)
+    for def_id, paths in _instances(workflow).items():
+        for problem in port_conflicts(workflow, def_id, registry):
+            issues.extend(GraphIssue(path, None, problem) for path in paths[:1])
+    for node in flat.workflow.nodes:
+        spec = registry.get(node.type)
+        if spec is not None and newer_major(node.version, spec.version):
+            issues.append(GraphIssue(node.id, None, newer_message(node.type, node.version, spec.version)))
+    return flat, flat.overrides(overrides or {}), issues
+
+
+def newer_message(type_name: str, saved: str | None, installed: str) -> str:
+    return (f"saved with {type_name} {saved}, a newer major version than the installed {installed}; "
+            "update the package that provides it")
