@@ -9,7 +9,8 @@ from nodeeditor.core.batch import parse_batch, validate_batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.graph import validate_graph
 from nodeeditor.core.registry import default_registry
-from nodeeditor.core.subgraph import flatten, subgraph_spec
+from nodeeditor.core.ports import subgraph_spec
+from nodeeditor.core.subgraph import flatten
 from nodeeditor.core.workflow import load_workflow, parse_workflow, save_workflow
 from nodeeditor.engine.runner import run_workflow
 
