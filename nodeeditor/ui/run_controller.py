@@ -174,6 +174,7 @@ class RunController(QObject):
         except GraphValidationError as exc:
             self.window.statusBar().showMessage(f"Not queued: {exc.issues[0]}", 10000)
             return None
+        self.queue_dock.panel.items_added()
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
         self.watched_sessions.clear()

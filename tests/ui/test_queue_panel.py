@@ -262,3 +262,31 @@ def test_cells_cannot_be_edited(qtbot, store):
     store.queue.enqueue(adder(), grid([1], [1]))
     panel = _panel(qtbot, store)
     assert panel.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+
+
+def test_rows_queued_from_the_window_appear_before_the_worker_reports(app, qtbot):
+    window, controller, store = app
+    panel = controller.queue_dock.panel
+    controller.queue_dock.show()
+    controller.queue_dock.raise_()
+    panel.pause_button.click()
+    window.document.load(adder())
+    controller.enqueue(grid([1, 2, 3], [1, 2]))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 6, timeout=2000)  # before the idle re-read (3 s)
+    qtbot.waitUntil(lambda: panel.summary.text().startswith("6 of 6 loaded"), timeout=2000)
+    controller.enqueue(grid(list(range(10)), [1, 2, 3, 4]))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 46, timeout=2000)
+    qtbot.waitUntil(lambda: panel.summary.text().startswith("46 of 46 loaded"), timeout=2000)
+    panel.pause_button.click()
+
+
+def test_the_summary_counts_the_rows_the_table_holds(qtbot, store):
+    store.queue.enqueue(adder(), grid([1, 2], [1, 2]))
+    panel = _panel(qtbot, store)
+    panel._show_counts({"pending": 7})
+    assert panel.summary.text() == "4 of 7 loaded · 7 pending"
+    store.queue.enqueue(adder(), grid([5], [1, 2, 3]))
+    panel.items_added()
+    panel.refresh()
+    panel.wait_idle()
+    assert panel.summary.text().startswith("7 of 7 loaded")

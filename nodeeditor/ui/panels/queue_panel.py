@@ -42,6 +42,8 @@ class QueuePanel(QWidget):
         self._actions = 0
         self._total = -1
         self._event_counts: dict[str, int] | None = None
+        self._counts: dict[str, int] | None = None
+        """The counts the summary shows, kept to re-word it as rows load."""
 
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", None)
@@ -101,6 +103,8 @@ class QueuePanel(QWidget):
 
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
         self.batch_filter.currentIndexChanged.connect(self._filter_changed)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._reword_summary)
         self._timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self._tick)
         self._timer.start()
         self._idle = QTimer(self, interval=IDLE_REFRESH_MS, timeout=self._mark_stale)
@@ -126,6 +130,15 @@ class QueuePanel(QWidget):
             self._batches_stale = True
             self.model.expect_more()
         self._event_counts = dict(counts)
+
+    def items_added(self) -> None:
+        """This window queued sessions: load their rows at the next tick, without waiting for the
+        worker's (throttled) counts to say the queue grew."""
+        self._stale = True
+        self._batches_stale = True
+        self._event_counts = None  # counted before these were queued
+        self.model.expect_more()
+        self._update_summary()
 
     def visible_rows(self) -> tuple[int, int]:
         """First and last row on screen (a page's worth when the view is not shown)."""
@@ -181,6 +194,13 @@ class QueuePanel(QWidget):
         self.reader.submit("counts", lambda: queue.counts(batch_id=batch_id), self._show_counts)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
+        self._counts = dict(counts)
+        self._reword_summary()
+
+    def _reword_summary(self, *_args: Any) -> None:
+        counts = self._counts
+        if counts is None:
+            return
         shown = counts.get(self.model.status, 0) if self.model.status else sum(counts.values())
         parts = [f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in STATUSES if counts.get(s)]
         self.summary.setText(f"{self.model.rowCount()} of {shown} loaded · " + (", ".join(parts) or "empty"))
