@@ -25,6 +25,7 @@ from .canvas.model import Document
 from .canvas.node_item import NodeItem
 from .canvas.scene import CanvasScene
 from .canvas.view import CanvasView
+from .status_bar import StatusBar
 
 AUTOSAVE_MS = 60_000
 RECENT_MAX = 10
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.setDockNestingEnabled(True)
         self.setObjectName("MainWindow")
+        self.setStatusBar(StatusBar(self))
         self._build_menus()
         self.zoom_label = QLabel("100 %")
         self.statusBar().addPermanentWidget(self.zoom_label)

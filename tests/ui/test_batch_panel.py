@@ -300,3 +300,22 @@ def test_a_large_batch_is_checked_once_typing_pauses(qtbot, panel):
     assert not panel.enqueue_button.isEnabled()
     qtbot.waitUntil(panel.enqueue_button.isEnabled, timeout=3000)
     assert panel.issues() == []
+
+
+@pytest.mark.parametrize("kind", [ai.LIST, ai.SEEDS, ai.RANGE, ai.FILE_LINES])
+def test_a_long_axis_title_is_cut_and_its_buttons_stay_in_view(qtbot, panel, workflow, kind):
+    workflow.node("n").label = "A noise image whose label goes on and on far past the dock's edge"
+    panel.set_workflow(workflow)
+    axis = panel.add_axis("n", "seed")
+    axis.use_editor(kind)
+    panel.resize(380, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.wait(20)
+    assert not panel.scroll.horizontalScrollBar().isVisible()
+    assert axis.title.is_elided() and axis.title.shown_text().endswith("…")
+    assert "goes on and on" in axis.title.toolTip()
+    viewport = panel.scroll.viewport()
+    for button in (axis.move_button, axis.picker):
+        right = button.mapTo(viewport, button.rect().topRight()).x()
+        assert 0 < right <= viewport.width()

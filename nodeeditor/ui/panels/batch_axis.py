@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QMenu, QS
 from nodeeditor.core.node import InputSpec
 
 from . import axis_items as ai
+from ..elided_label import ElidedLabel
 from .axis_editors import EDITORS, AxisEditor
 
 PREVIEW_ITEMS = 4
@@ -38,8 +39,7 @@ class AxisWidget(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("batch_axis")
 
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = ElidedLabel()
         self.set_title(title)
         self.picker = QComboBox()
         for kind in ai.editor_kinds(spec):
@@ -76,7 +76,7 @@ class AxisWidget(QFrame):
 
     def set_title(self, title: str) -> None:
         self.title.setText(title)
-        self.title.setToolTip(f"{self.key}" + (f"\n{self.spec.description}" if self.spec and self.spec.description else ""))
+        self.title.setToolTip(f"{title}\n{self.key}" + (f"\n{self.spec.description}" if self.spec and self.spec.description else ""))
 
     @property
     def editor(self) -> AxisEditor:

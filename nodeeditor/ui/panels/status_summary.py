@@ -45,7 +45,7 @@ class StatusSummary(QWidget):
         self.rss_label = QLabel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget, width in ((self.counts_label, 420), (self.item_label, 150), (self.progress, 120),
+        for widget, width in ((self.counts_label, 330), (self.item_label, 150), (self.progress, 100),
                               (self.rss_label, 210)):
             widget.setFixedWidth(width)
             layout.addWidget(widget)
