@@ -173,3 +173,58 @@ def test_a_selected_session_charts_its_stored_nodes_memory(qtbot, store):
     assert panel.wait_idle()
     assert panel._memory_line.getData() == (None, None)
     assert panel.memory_chart.plotItem.titleLabel.text == "Memory over the run (MB)"
+
+
+def test_the_memory_chart_of_a_batch_shows_only_that_batchs_sessions(qtbot, store):
+    from nodeeditor.engine.events import SessionStarted
+
+    bridge = EngineBridge()
+    panel = _panel(qtbot, store, bridge=bridge)
+    bridge.push(SessionStarted(ts=1.0, session_id="one", batch_id=1, nodes=1))
+    bridge.push(MemorySample(ts=2.0, session_id="one", rss=100 * 2**20))
+    bridge.push(SessionStarted(ts=3.0, session_id="two", batch_id=2, nodes=1))
+    bridge.push(MemorySample(ts=4.0, session_id="two", rss=300 * 2**20))
+    bridge.push(MemorySample(ts=5.0, session_id="two", rss=310 * 2**20))
+    bridge.flush()
+    panel.set_scope("batch", batch_id=2)
+    panel._tick()
+    xs, ys = panel._memory_line.getData()
+    assert list(xs) == [0.0, 1.0] and list(ys) == [300.0, 310.0]
+    panel.set_scope("batch", batch_id=1)
+    panel._tick()
+    assert list(panel._memory_line.getData()[1]) == [100.0]
+    panel.set_scope("all")
+    panel._tick()
+    assert list(panel._memory_line.getData()[1]) == [100.0, 300.0, 310.0]
+
+
+def test_times_under_a_millisecond_read_in_microseconds(qtbot, store):
+    batch = store.queue.enqueue(adder(), grid([1], [1]))
+    _run_by_hand(store, {"a": ("integer", 0.0004), "b": ("integer", 0.0006)})
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch.batch_id)
+    assert panel.wait_idle()
+    model = panel.model
+    row = next(r for r in range(model.rowCount()) if model.item(r, 0).text() == "integer")
+    assert model.item(row, KEYS.index("mean_s")).text() == "500 µs"
+
+
+def test_the_time_axis_names_its_unit_instead_of_a_multiplier(qtbot, store):
+    batch_id, _items = _fill(store)
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch_id)
+    assert panel.wait_idle()
+    qtbot.wait(50)
+    label = panel.time_chart.getAxis("bottom").labelString()
+    assert "(ms)" in label and "x0.001" not in label
+
+
+def test_the_stats_table_has_room_at_the_default_window_size(app, qtbot, store):
+    window, controller, _store = app
+    dock = controller.stats_dock
+    dock.show()
+    dock.raise_()
+    qtbot.wait(50)
+    table = dock.panel.table
+    rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+    assert rows >= 6

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from nodeeditor.ui.store_reader import StoreReader
 
@@ -40,7 +40,7 @@ def _text(key: str, value: Any) -> str:
     if value is None:
         return "–"
     if key in ("total_s", "mean_s"):
-        return format_duration(value)
+        return format_duration(value, micro=True)
     if key in ("peak_rss", "vram_peak"):
         return format_bytes(value)
     if key == "ram_delta":
@@ -113,17 +113,17 @@ class StatsPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.time_chart = pg.PlotWidget(background="w")
-        self.time_chart.setTitle("Time per node type (s)", color="#333")
+        self.time_chart.setTitle("Time per node type", color="#333")
         self.time_chart.setMouseEnabled(x=False, y=False)
         self.time_chart.hideButtons()
         self._bars: pg.BarGraphItem | None = None
 
-        self.time_chart.setLabel("bottom", "seconds")
+        self.time_chart.setLabel("bottom", "total time", units="s")  # pyqtgraph picks µs, ms or s
         self.time_chart.getAxis("left").setWidth(110)
 
         self.memory_chart = pg.PlotWidget(background="w")
         self.memory_chart.setTitle("Memory over the run (MB)", color="#333")
-        self.memory_chart.setLabel("bottom", "seconds since the first sample")
+        self.memory_chart.setLabel("bottom", "time since the first sample", units="s")
         self.memory_chart.showGrid(x=True, y=True, alpha=0.2)
         self.memory_chart.hideButtons()
         self._memory_line = self.memory_chart.plot([], [], pen=pg.mkPen("#3b82f6", width=2))
@@ -134,9 +134,11 @@ class StatsPanel(QWidget):
         self.memory_chart.addItem(self._start_marks)
         self.memory_chart.addItem(self._end_marks)
 
-        self._memory: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
-        self._starts: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
-        self._ends: deque[tuple[float, float]] = deque(maxlen=MEMORY_POINTS)
+        self._memory: deque[tuple[float, float, int]] = deque(maxlen=MEMORY_POINTS)
+        self._starts: deque[tuple[float, float, int]] = deque(maxlen=MEMORY_POINTS)
+        self._ends: deque[tuple[float, float, int]] = deque(maxlen=MEMORY_POINTS)
+        """(time, MB, batch id or -1): the chart of a batch shows only its own sessions."""
+        self._batch_of: dict[str, int] = {}
         self._memory_dirty = False
         self._stats_dirty = False
         self._stored_memory = False
@@ -145,12 +147,15 @@ class StatsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.scope_box)
         top.addWidget(self.title, 1)
-        charts = QSplitter(Qt.Orientation.Horizontal)
-        charts.addWidget(self.time_chart)
-        charts.addWidget(self.memory_chart)
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.charts = QTabWidget()
+        self.charts.setDocumentMode(True)
+        self.charts.addTab(self.time_chart, "Time per type")
+        self.charts.addTab(self.memory_chart, "Memory")
+        split = QSplitter(Qt.Orientation.Horizontal)  # a bottom dock is wide and low: side by side
         split.addWidget(self.table)
-        split.addWidget(charts)
+        split.addWidget(self.charts)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -159,6 +164,7 @@ class StatsPanel(QWidget):
         self._timer = QTimer(self, interval=CHART_INTERVAL_MS, timeout=self._tick)
         self._timer.start()
         if bridge is not None:
+            bridge.sessionStarted.connect(self.session_started)
             bridge.memorySample.connect(self.add_memory_sample)
             bridge.nodeStarted.connect(self.node_started)
             bridge.nodeCompleted.connect(self.node_completed)
@@ -232,18 +238,25 @@ class StatsPanel(QWidget):
             self.time_chart.setYRange(-0.6, len(ordered) - 0.4, padding=0)
 
     # live memory -------------------------------------------------------------------------------
+    def session_started(self, event: Any) -> None:
+        if event.session_id and event.batch_id is not None:
+            self._batch_of[event.session_id] = event.batch_id
+
+    def _batch(self, event: Any) -> int:
+        return self._batch_of.get(getattr(event, "session_id", None) or "", -1)
+
     def add_memory_sample(self, event: Any) -> None:
-        self._memory.append((event.ts, event.rss / 2**20))
+        self._memory.append((event.ts, event.rss / 2**20, self._batch(event)))
         self._memory_dirty = True
 
     def node_started(self, event: Any) -> None:
         if self._memory:
-            self._starts.append((event.ts, self._memory[-1][1]))
+            self._starts.append((event.ts, self._memory[-1][1], self._batch(event)))
             self._memory_dirty = True
 
     def node_completed(self, event: Any) -> None:
         if event.peak_rss:
-            point = (event.ts, event.peak_rss / 2**20)
+            point = (event.ts, event.peak_rss / 2**20, self._batch(event))
             self._memory.append(point)
             self._ends.append(point)
             self._memory_dirty = True
@@ -265,7 +278,7 @@ class StatsPanel(QWidget):
         rows keep durations, not clock times, so a node starts when the ones before it ended."""
         self._stored_memory = True
         self.memory_chart.setTitle(f"Memory of item {self.item_id}, per node (MB)", color="#333")
-        self.memory_chart.setLabel("bottom", "seconds into the session")
+        self.memory_chart.setLabel("bottom", "time into the session", units="s")
         starts, ends = [], []
         clock = 0.0
         for node in nodes:
@@ -283,22 +296,32 @@ class StatsPanel(QWidget):
         if self._stored_memory:
             self._stored_memory = False
             self.memory_chart.setTitle("Memory over the run (MB)", color="#333")
-            self.memory_chart.setLabel("bottom", "seconds since the first sample")
-            for item in (self._memory_line, self._start_marks, self._end_marks):
-                item.setData([], [])
-            self._memory_dirty = True
+            self.memory_chart.setLabel("bottom", "time since the first sample", units="s")
+        for item in (self._memory_line, self._start_marks, self._end_marks):
+            item.setData([], [])
+        self._memory_dirty = True
+
+    def _shown_batch(self) -> int | None:
+        """The batch whose samples the live chart shows (None: every sample)."""
+        return self.batch_id if self.scope == "batch" and self.batch_id is not None else None
 
     def _draw_memory(self) -> None:
         """Samples arrive in time order from one worker, so the line needs no sort; only the
         newest MARKERS node starts and ends get a marker, so a long batch stays readable."""
-        if not self._memory:
+        batch = self._shown_batch()
+
+        def of_scope(found: deque[tuple[float, float, int]]) -> np.ndarray:
+            rows = found if batch is None else [p for p in found if p[2] == batch]
+            return np.array(rows, dtype=float).reshape(-1, 3)[:, :2]
+
+        memory = of_scope(self._memory)
+        if not len(memory):
             return
-        origin = self._memory[0][0]
-        points = np.array(self._memory, dtype=float) - (origin, 0.0)
+        origin = (memory[0][0], 0.0)
+        points = memory - origin
         self._memory_line.setData(points[:, 0], points[:, 1])
         for marks, found in ((self._start_marks, self._starts), (self._end_marks, self._ends)):
-            recent = list(found)[-MARKERS:]
-            marks.setData(pos=np.array(recent, dtype=float).reshape(-1, 2) - (origin, 0.0))
+            marks.setData(pos=of_scope(found)[-MARKERS:] - origin)
 
 
 class StatsDock(QDockWidget):
