@@ -8,13 +8,45 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (QFrame, QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
+                               QStyleOptionViewItem, QVBoxLayout, QWidget)
 
 from nodeeditor.core.node import NodeSpec
 
 SPEC_ROLE = Qt.ItemDataRole.UserRole
+HEADER_TEXT = QColor("#1e3a8a")
+HEADER_BACK = QColor("#e5e9f2")
+DESCRIPTION_TEXT = QColor("#6b7280")
+DESCRIPTION_TEXT_SELECTED = QColor("#dbe4ff")
+
+
+class SpecDelegate(QStyledItemDelegate):
+    """Paints a node's title, then its description in a dimmer colour in the room that is left."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        spec = index.data(SPEC_ROLE)
+        if spec is None or not spec.description:
+            super().paint(painter, option, index)
+            return
+        super().paint(painter, option, index)
+        title_w = option.fontMetrics.horizontalAdvance(index.data(Qt.ItemDataRole.DisplayRole)) + 24
+        rect = QRect(option.rect.left() + title_w, option.rect.top(), option.rect.width() - title_w - 6,
+                     option.rect.height())
+        if rect.width() < 30:
+            return
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(DESCRIPTION_TEXT_SELECTED if selected else DESCRIPTION_TEXT)
+        text = option.fontMetrics.elidedText(description_line(spec), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.restore()
+
+
+def description_line(spec: NodeSpec) -> str:
+    """The first line of a node's description, as shown beside its title in the palette."""
+    return spec.description.strip().splitlines()[0] if spec.description.strip() else ""
 
 
 def _subsequence(query: str, text: str) -> float:
@@ -74,11 +106,12 @@ class NodePalette(QFrame):
         self.search.setPlaceholderText("Search nodes…" if accepts is None else "Nodes that fit this link…")
         self.list = QListWidget(self)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setItemDelegate(SpecDelegate(self.list))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
-        self.resize(300, 360)
+        self.resize(460, 380)
         self.search.textChanged.connect(self.refill)
         self.search.installEventFilter(self)
         self.list.itemActivated.connect(self._activate)
@@ -99,6 +132,8 @@ class NodePalette(QFrame):
                 bold = QFont()
                 bold.setBold(True)
                 header.setFont(bold)
+                header.setForeground(QBrush(HEADER_TEXT))  # not the washed-out grey of a disabled item
+                header.setBackground(QBrush(HEADER_BACK))
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.list.addItem(header)
                 for spec in sorted(by_category[category], key=lambda s: s.title):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
 
@@ -33,3 +33,72 @@ def test_a_long_status_message_is_cut_before_the_counts_and_readable_whole(app, 
     counts = controller.status.counts_label
     assert right_edge < counts.mapTo(window, counts.rect().topLeft()).x()
     assert window.statusBar().history[0] == long
+
+
+def test_a_node_from_the_palette_is_centred_on_the_point(window, qtbot):
+    view = window.canvas
+    middle = view.mapToScene(view.viewport().rect().center())
+    palette = view.open_palette(middle)
+    qtbot.keyClicks(palette.search, "add")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    rect = window.scene.node_items["add_1"].sceneBoundingRect()
+    body = window.scene.node_items["add_1"].body_rect().translated(window.scene.node_items["add_1"].pos())
+    assert abs(body.center().x() - middle.x()) < 1 and abs(body.center().y() - middle.y()) < 1
+    assert view.visible_scene_rect().contains(rect)
+
+
+def test_a_node_asked_for_at_the_edge_stays_in_view(window, qtbot):
+    view = window.canvas
+    corner = view.mapToScene(QPoint(view.viewport().width() - 3, view.viewport().height() - 3))
+    palette = view.open_palette(corner)
+    qtbot.keyClicks(palette.search, "noise image")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    item = next(iter(window.scene.node_items.values()))
+    assert view.visible_scene_rect().contains(item.body_rect().translated(item.pos()))
+
+
+def test_palette_headers_are_dark_on_light_and_matches_show_their_description(window, qtbot):
+    from nodeeditor.ui.palette import SPEC_ROLE, description_line
+
+    palette = window.canvas.open_palette(window.canvas.mapToScene(QPoint(50, 50)))
+    header = next(palette.list.item(i) for i in range(palette.list.count())
+                  if palette.list.item(i).data(SPEC_ROLE) is None)
+    text, back = header.foreground().color(), header.background().color()
+    assert back.lightness() - text.lightness() > 120
+    image = palette.list.viewport().grab().toImage()
+    row = palette.list.visualItemRect(header)
+    assert image.pixelColor(row.right() - 4, row.center().y()) == back
+    qtbot.keyClicks(palette.search, "blur")
+    item = palette.list.currentItem()
+    spec = item.data(SPEC_ROLE)
+    assert description_line(spec) and spec.description.startswith(description_line(spec))
+    shot = palette.list.viewport().grab().toImage()
+    rect = palette.list.visualItemRect(item)
+    title_end = rect.left() + palette.list.fontMetrics().horizontalAdvance(item.text()) + 30
+    inked = {shot.pixelColor(x, y).name() for x in range(title_end, rect.right() - 10)
+             for y in range(rect.top(), rect.bottom())}
+    assert len(inked) > 2, "the description is painted beside the title"
+
+
+def test_a_space_or_newline_separator_shows_its_glyph():
+    from nodeeditor.ui.canvas.editors import display_value
+
+    assert display_value("string", " ") == "␣"
+    assert display_value("string", "\n") == "⏎"
+    assert display_value("string", ", ") == ", "
+
+
+def test_a_long_input_label_fits_before_its_value(window, drive):
+    from PySide6.QtGui import QFontMetricsF
+
+    from nodeeditor.ui import theme
+    from nodeeditor.ui.canvas.node_item import LABEL_X
+
+    drive.add("l", "load_image", 0, 0)
+    item = window.scene.node_items["l"]
+    row = item.row("max_megapixels", False)
+    width = QFontMetricsF(theme.font(8.5)).horizontalAdvance(row.title)
+    assert LABEL_X + width + 4 <= item.value_rect(row).left()
+    assert item.value_rect(row).width() >= 60
+    short = item.row("path", False)
+    assert item.value_rect(short).left() < item.value_rect(row).left()

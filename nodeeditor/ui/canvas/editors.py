@@ -38,10 +38,15 @@ def editor_kind(inp: InputSpec) -> str | None:
             Kind.COLOR: "color"}.get(inp.type.kind)
 
 
+WHITESPACE_GLYPHS = str.maketrans({" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "␍"})
+
+
 def display_value(kind: str, value: Any) -> str:
-    """How a value reads inside its row."""
+    """How a value reads inside its row; text that is only spaces or line breaks shows them (␣, ⏎)."""
     if value is None:
         return ""
+    if isinstance(value, str) and value and not value.strip():
+        return value.translate(WHITESPACE_GLYPHS)
     if kind == "float" and isinstance(value, (int, float)):
         return f"{value:.4g}"
     if kind == "file":

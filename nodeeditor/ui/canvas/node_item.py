@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsSceneHoverEvent,
                                QStyleOptionGraphicsItem, QWidget)
 
@@ -40,6 +40,19 @@ class Row:
 
 REROUTE = "reroute"
 DOT_R = 7.0
+VALUE_LEFT = (0.42, 0.62)
+"""Where an input's value box starts, as a share of the node's width: further right for a long label."""
+LABEL_X = theme.PAD + 6
+_label_metrics: QFontMetricsF | None = None
+
+
+def value_left(title: str) -> float:
+    """Left edge of the value box of an input titled `title`: the label fits before it if it can."""
+    global _label_metrics
+    if _label_metrics is None:
+        _label_metrics = QFontMetricsF(theme.font(8.5))
+    lo, hi = (share * theme.NODE_WIDTH for share in VALUE_LEFT)
+    return max(lo, min(hi, LABEL_X + _label_metrics.horizontalAdvance(title) + 8))
 
 
 def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_out: set[str]) -> list[Row]:
@@ -72,6 +85,7 @@ class NodeItem(QGraphicsItem):
         self.compact = spec is not None and spec.type == REROUTE
         self.rows = rows_for(spec, node, set(linked_in), set(linked_out))
         self._by_key = {(r.field, r.output): r for r in self.rows}
+        self._value_left = {r.field: value_left(r.title) for r in self.rows if not r.output and r.editor}
         self.connected: set[str] = set(linked_in)
         self.links: list[LinkItem] = []
         self.issues: dict[str | None, list[str]] = {}
@@ -146,7 +160,7 @@ class NodeItem(QGraphicsItem):
         return None
 
     def value_rect(self, row: Row) -> QRectF:
-        left = theme.NODE_WIDTH * 0.42
+        left = self._value_left.get(row.field, theme.NODE_WIDTH * VALUE_LEFT[0])
         return QRectF(left, row.y - theme.ROW_H / 2 + 3, theme.NODE_WIDTH - left - theme.PAD - 4,
                       theme.ROW_H - 6)
 
@@ -321,8 +335,11 @@ class NodeItem(QGraphicsItem):
         if row.output:
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, row.title)
         else:
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.title)
-            if row.editor is not None and row.field not in self.connected:
+            valued = row.editor is not None and row.field not in self.connected
+            room = self.value_rect(row).left() - text_rect.left() - 4 if valued else text_rect.width()
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             painter.fontMetrics().elidedText(row.title, Qt.TextElideMode.ElideRight, int(room)))
+            if valued:
                 self._paint_value(painter, row)
         if row.has_socket:
             self._paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,

@@ -18,6 +18,7 @@ from .commands import EditFrameCommand, RenameCommand
 from .frame_item import FrameItem
 from .link_item import LinkItem
 from .node_item import NodeItem
+from .placement import place
 from .link_rules import PendingLink
 from .scene import CanvasScene
 
@@ -166,12 +167,16 @@ class CanvasView(QGraphicsView):
             self.palette.close()
         accepts = None if pending is None else (lambda spec: pending.fits(spec) is not None)
         palette = NodePalette(self.canvas.registry, self.viewport(), accepts)
-        palette.chosen.connect(lambda spec: self.canvas.add_node_for(spec, scene_pos, pending))
+        palette.chosen.connect(lambda spec: self.canvas.add_node_for(spec, place(spec, scene_pos, self.visible_scene_rect()),
+                                                                     pending))
         palette.destroyed.connect(lambda *_: setattr(self, "palette", None))
         self.palette = palette
         at = self.mapFromScene(scene_pos)
         palette.open_at(at.x(), at.y())
         return palette
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
 
     # -- context menu -----------------------------------------------------------------------
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
