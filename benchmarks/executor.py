@@ -1,24 +1,37 @@
-"""Plan + run cost per node on a 10,000-node chain and a 10,000-node wide graph of trivial nodes.
+"""Plan + run cost per node of trivial nodes, beside the bare limits measured in the same run.
 
 The chain is Integer -> Add -> Add -> ...; the wide graph is one Integer feeding 9,999 Add nodes.
-Each figure is the best of a few runs of `run_workflow` (validation, plan, cache keys, events to a
-listener, per-node figures). growth_ratio compares the chain at 10,000 nodes with 1,000 nodes,
-per node (1.0 is perfectly linear; the target is a 10x bigger graph costing <= 11x the time).
-Prints one JSON object; target <= 20 us per node.
+Each figure is the best of a few runs of `run_workflow` (validation, plan, events to a listener,
+per-node figures). The bare limits, per node, on the same graph and machine:
+- bare_loop: a plain Python interpreter of the graph (topological order, a dict of results,
+  a function call per node), no validation, events or figures;
+- bare_merkle: one Merkle cache key (canonical JSON of the node's own inputs and its parent's key,
+  blake2b), what the output cache needs per node;
+- bare_pydantic: validating the node's inputs with its pydantic model once.
+Targets: <= 10 us per node, or <= 1x the sum of the three (the ratios); growth_ratio (per node,
+10,000-node chain against 1,000) <= 1.10. gc_default_* is the chain run with CPython's collector
+settings instead of the engine's (engine/quiet_gc.py), to show what that buys.
+Figures are this process's CPU time (time.process_time, all its threads), best of a few runs, so
+other processes on a shared machine do not count; *_wall_us_per_node give wall time beside them.
+Prints one JSON object.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import time
-from typing import Any
+from typing import Any, Callable
 
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.workflow import Workflow, parse_workflow
+from nodeeditor.engine import runner
+from nodeeditor.engine.meter import Meter
 from nodeeditor.engine.runner import run_workflow
 
 SIZE = 10_000
-REPEATS = 3
+REPEATS = 5
 
 
 def chain(size: int) -> Workflow:
@@ -37,25 +50,107 @@ def wide(size: int) -> Workflow:
     return parse_workflow({"version": 1, "nodes": nodes, "edges": edges})
 
 
-def us_per_node(workflow: Workflow) -> float:
-    registry = default_registry()
-    best = float("inf")
+WALL: dict[str, float] = {}
+
+
+def best_us_per_node(fn: Callable[[], Any], nodes: int, label: str = "") -> float:
+    best = wall = float("inf")
     for _ in range(REPEATS):
+        began, cpu = time.perf_counter(), time.process_time()
+        fn()
+        best = min(best, time.process_time() - cpu)
+        wall = min(wall, time.perf_counter() - began)
+    if label:
+        WALL[label] = round(wall / nodes * 1e6, 2)
+    return best / nodes * 1e6
+
+
+def engine_us(workflow: Workflow, meter: Meter, label: str = "") -> float:
+    registry = default_registry()
+
+    def once() -> None:
         events: list[Any] = []
-        began = time.perf_counter()
-        result = run_workflow(workflow, registry, artifacts=None, on_event=events.append)
-        best = min(best, time.perf_counter() - began)
+        result = run_workflow(workflow, registry, artifacts=None, on_event=events.append, meter=meter)
         assert result.status == "completed", result.error
-    return best / len(workflow.nodes) * 1e6
+
+    return best_us_per_node(once, len(workflow.nodes), label)
+
+
+def _graph(workflow: Workflow) -> list[tuple[str, str, dict[str, Any], list[tuple[str, str, str]]]]:
+    links: dict[str, list[tuple[str, str, str]]] = {n.id: [] for n in workflow.nodes}
+    for e in workflow.edges:
+        links[e.destination.node].append((e.destination.field, e.source.node, e.source.field))
+    return [(n.id, n.type, dict(n.inputs), links[n.id]) for n in workflow.nodes]  # file order is topological
+
+
+def bare_loop_us(workflow: Workflow) -> float:
+    graph = _graph(workflow)
+    functions = {"integer": lambda value=0: {"value": value}, "add": lambda a=0, b=0: {"value": a + b}}
+
+    def once() -> None:
+        results: dict[str, dict[str, Any]] = {}
+        for nid, kind, direct, links in graph:
+            inputs = dict(direct)
+            for field, parent, out in links:
+                inputs[field] = results[parent][out]
+            results[nid] = functions[kind](**inputs)
+
+    return best_us_per_node(once, len(graph))
+
+
+def bare_merkle_us(workflow: Workflow) -> float:
+    graph = _graph(workflow)
+
+    def once() -> None:
+        keys: dict[str, str] = {}
+        for nid, kind, direct, links in graph:
+            payload = {"type": kind, "direct": direct, "sources": [[f, keys[p], o] for f, p, o in links]}
+            text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+            keys[nid] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    return best_us_per_node(once, len(graph))
+
+
+def bare_pydantic_us(workflow: Workflow) -> float:
+    registry = default_registry()
+    calls = [(registry.get(n.type).cls, {**n.inputs, **({"a": 1} if n.type == "add" else {})})
+             for n in workflow.nodes]
+
+    def once() -> None:
+        for cls, inputs in calls:
+            cls.model_validate(inputs)
+
+    return best_us_per_node(once, len(calls))
 
 
 def main() -> None:
-    chain_us = us_per_node(chain(SIZE))
-    small_chain_us = us_per_node(chain(SIZE // 10))
+    meter = Meter()
+    big, small, broad = chain(SIZE), chain(SIZE // 10), wide(SIZE)
+    engine_us(small, meter)  # warm up imports and caches
+    chain_us = engine_us(big, meter, "chain_wall_us_per_node")
+    small_chain_us = engine_us(small, meter)
+    wide_us = engine_us(broad, meter, "wide_wall_us_per_node")
+    quiet = runner.quiet_gc
+    runner.quiet_gc = contextlib.nullcontext
+    try:
+        gc_default_us = engine_us(big, meter)
+    finally:
+        runner.quiet_gc = quiet
+    loop, merkle, pyd = bare_loop_us(big), bare_merkle_us(big), bare_pydantic_us(big)
+    bare = loop + merkle + pyd
     print(json.dumps({
         "chain_us_per_node": round(chain_us, 2),
-        "wide_us_per_node": round(us_per_node(wide(SIZE)), 2),
+        "wide_us_per_node": round(wide_us, 2),
+        "chain_1000_us_per_node": round(small_chain_us, 2),
         "growth_ratio": round(chain_us / small_chain_us, 3),
+        "bare_loop_us_per_node": round(loop, 2),
+        "bare_merkle_us_per_node": round(merkle, 2),
+        "bare_pydantic_us_per_node": round(pyd, 2),
+        "bare_sum_us_per_node": round(bare, 2),
+        "chain_ratio_to_bare_sum": round(chain_us / bare, 3),
+        "wide_ratio_to_bare_sum": round(wide_us / bare, 3),
+        "chain_us_per_node_gc_default": round(gc_default_us, 2),
+        **WALL,
     }))
 
 

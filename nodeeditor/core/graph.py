@@ -163,8 +163,9 @@ def link_error(registry: Registry, workflow_or_graph: Workflow | Graph, edge: Ed
 
 
 def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
-                issues: list[GraphIssue]) -> None:
-    linked_fields = {e.destination.field for e in graph.incoming.get(node_id, ())}
+                issues: list[GraphIssue], validated: dict[str, Any]) -> None:
+    incoming = graph.incoming.get(node_id)
+    linked_fields = {e.destination.field for e in incoming} if incoming else ()
     for name, value in inputs.items():
         field = spec.inputs.get(name)
         if field is None:
@@ -173,7 +174,7 @@ def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Gra
         if name in linked_fields:
             continue
         try:
-            field.validate(value)
+            validated[name] = field.validate(value)
         except ValidationError as exc:
             issues.append(GraphIssue(node_id, name, f"invalid value {value!r}: {validation_message(exc)}"))
     for name, field in spec.inputs.items():
@@ -184,40 +185,48 @@ def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Gra
 
 def validate_graph(workflow: Workflow, registry: Registry,
                    overrides: dict[tuple[str, str], Any] | None = None, *,
-                   graph: Graph | None = None, prepared: bool = False) -> list[GraphIssue]:
+                   graph: Graph | None = None, prepared: bool = False,
+                   validated: dict[str, dict[str, Any]] | None = None) -> list[GraphIssue]:
     """Every problem that would stop the graph from running, each with node and field.
 
     Pass `graph` when you have one of this workflow already: it is reused, not rebuilt.
     Subgraphs and old node versions are checked on the graph that runs (core.subgraph.prepare);
     `prepared` says the workflow already is that graph.
+    `validated` receives each node's typed values (after overrides) as validation coerced them,
+    so whoever runs the graph never validates them again.
     """
     if not prepared:
         from .subgraph import needs_preparing, prepare  # builds on this module
 
         if needs_preparing(workflow, registry):
             flat, flat_overrides, found = prepare(workflow, registry, overrides)
-            return found + validate_graph(flat.workflow, registry, flat_overrides, prepared=True)
+            return found + validate_graph(flat.workflow, registry, flat_overrides, prepared=True,
+                                          validated=validated)
+    validated = validated if validated is not None else {}
     graph = graph if graph is not None else Graph(workflow)
     issues: list[GraphIssue] = []
     overrides = overrides or {}
     overridden: dict[str, dict[str, Any]] = defaultdict(dict)
     for (nid, fname), value in overrides.items():
         overridden[nid][fname] = value
+    specs = {}
     for node in workflow.nodes:
-        spec = registry.get(node.type)
+        spec = specs[node.id] = registry.get(node.type)
         if spec is None:
             issues.append(GraphIssue(node.id, None, f"unknown node type {node.type!r} (not installed)"))
             continue
-        inputs = {**node.inputs, **overridden.get(node.id, {})}
-        _check_node(node.id, spec, inputs, graph, issues)
+        extra = overridden.get(node.id)
+        inputs = {**node.inputs, **extra} if extra else node.inputs
+        _check_node(node.id, spec, inputs, graph, issues, validated.setdefault(node.id, {}))
     for (nid, fname) in overrides:
         if nid not in graph.nodes:
             issues.append(GraphIssue(nid, fname, "no node with this id"))
     occupied: set[tuple[str, str]] = set()
+    reasons: dict[tuple[int, int], str | None] = {}
     for edge in workflow.edges:
         dst = graph.nodes[edge.destination.node]
         src = graph.nodes[edge.source.node]
-        src_spec, dst_spec = registry.get(src.type), registry.get(dst.type)
+        src_spec, dst_spec = specs[src.id], specs[dst.id]
         if src_spec is None or dst_spec is None:
             continue
         out = src_spec.outputs.get(edge.source.field)
@@ -230,7 +239,10 @@ def validate_graph(workflow: Workflow, registry: Registry,
             continue
         if inp.input_kind is InputKind.DIRECT:
             issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
-        reason = connection_error(out.type, inp.type)
+        pair = (id(out), id(inp))
+        if pair not in reasons:  # most links of a big graph join the same few socket pairs
+            reasons[pair] = connection_error(out.type, inp.type)
+        reason = reasons[pair]
         if reason:
             issues.append(GraphIssue(dst.id, inp.name, f"link from {src.id}.{out.name}: {reason}"))
         key = (dst.id, inp.name)

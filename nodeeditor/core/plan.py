@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .errors import GraphValidationError
 from .graph import Graph, validate_graph
@@ -25,8 +25,9 @@ COLLECT = "collect"
 Key = tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Instance:
+class Instance(NamedTuple):
+    """One copy of a drawn node: a tuple, so building and hashing millions of them stays cheap."""
+
     node_id: str
     key: Key = ()
 
@@ -35,7 +36,7 @@ class Instance:
         return self.node_id if not self.key else f"{self.node_id}[{','.join(map(str, self.key))}]"
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeCall:
     """Everything needed to run (or cache) one instance."""
 
@@ -65,7 +66,9 @@ class ExecutionPlan:
         workflow, self.owner = flat.workflow, flat.owner
         self.overrides = dict(overrides)
         self.graph = Graph(workflow)
-        issues += validate_graph(workflow, registry, self.overrides, graph=self.graph, prepared=True)
+        self._validated: dict[str, dict[str, Any]] = {}
+        issues += validate_graph(workflow, registry, self.overrides, graph=self.graph, prepared=True,
+                                 validated=self._validated)
         if issues:
             raise GraphValidationError(issues, file=file)
         self.workflow = workflow
@@ -73,8 +76,11 @@ class ExecutionPlan:
         self.order = self.graph.topological_order()
         self.specs = {n.id: registry.get(n.type) for n in workflow.nodes}
         self.scope = self._scopes()
+        self._defaults: dict[str, dict[str, Any]] = {}
 
     def _scopes(self) -> dict[str, tuple[str, ...]]:
+        if not any(spec.type == ITERATE for spec in self.specs.values()):
+            return dict.fromkeys(self.order, ())
         position = {nid: i for i, nid in enumerate(self.order)}
         scope: dict[str, tuple[str, ...]] = {}
         for nid in self.order:
@@ -91,15 +97,16 @@ class ExecutionPlan:
         return [nid for nid in self.order if not self.graph.outgoing.get(nid)]
 
     def _direct(self, node: NodeData, spec: NodeSpec) -> dict[str, Any]:
-        """Defaults, then typed values, then overrides; the typed ones validated (defaults are valid)."""
-        typed = dict(node.inputs)
-        for (nid, fname), value in self.overrides.items():
-            if nid == node.id:
-                typed[fname] = value
-        linked = {e.destination.field for e in self.graph.incoming.get(node.id, ())}
-        values = {name: inp.default for name, inp in spec.inputs.items()
-                  if not inp.required and name not in linked}
-        values.update((k, spec.inputs[k].validate(v)) for k, v in typed.items() if k not in linked)
+        """Defaults, then typed values, then overrides; the typed ones as validation coerced them
+        (each value is validated once, when the graph is checked; defaults are valid)."""
+        defaults = self._defaults.get(spec.type)
+        if defaults is None:
+            defaults = self._defaults[spec.type] = {
+                name: inp.default for name, inp in spec.inputs.items() if not inp.required}
+        values = dict(defaults)
+        for edge in self.graph.incoming.get(node.id, ()):
+            values.pop(edge.destination.field, None)
+        values.update(self._validated.get(node.id, ()))
         return values
 
     def _join(self, nid: str, results: dict[str, dict[Key, dict[str, Any]]]
@@ -138,11 +145,36 @@ class ExecutionPlan:
         `before_node(node_id, copies)` is told how many copies of a node will run, before they do.
         """
         results: dict[str, dict[Key, dict[str, Any]]] = {}
+        incoming = self.graph.incoming
+        scope = self.scope
         for nid in self.order:
             node = self.graph.nodes[nid]
             spec = self.specs[nid]
             direct = self._direct(node, spec)
-            if spec.type == COLLECT:
+            edges = incoming.get(nid)
+            kind = spec.type
+            if kind not in (ITERATE, COLLECT) and not node.bypassed and not any(
+                    scope[e.source.node] for e in edges or ()):
+                # The common case, outside every iteration: one copy, no join to compute.
+                if before_node is not None:
+                    before_node(nid, 1)
+                inputs = dict(direct)
+                sources = []
+                multi: dict[str, list[Any]] | None = None
+                for edge in edges or ():
+                    fname, parent, out = edge.destination.field, edge.source.node, edge.source.field
+                    value = results[parent][()][out]
+                    if spec.inputs[fname].multi:
+                        multi = multi or defaultdict(list)
+                        multi[fname].append(value)
+                    else:
+                        inputs[fname] = value
+                    sources.append((fname, Instance(parent), out))
+                if multi:
+                    inputs.update(multi)
+                results[nid] = {(): execute(NodeCall(Instance(nid), spec, node, inputs, direct, sources))}
+                continue
+            if kind == COLLECT:
                 joined = self._collect_join(nid, results)
             else:
                 joined = self._join(nid, results)
@@ -151,20 +183,20 @@ class ExecutionPlan:
                 before_node(nid, len(joined))
             for key, links in joined:
                 inputs = dict(direct)
-                multi: dict[str, list[Any]] = defaultdict(list)
+                gathered: dict[str, list[Any]] = defaultdict(list)
                 for fname, _inst, _out, value in links:
                     if spec.inputs[fname].multi:
-                        multi[fname].append(value)
+                        gathered[fname].append(value)
                     else:
                         inputs[fname] = value
-                inputs.update(multi)
+                inputs.update(gathered)
                 sources = [(f, inst, out) for f, inst, out, _ in links]
                 call = NodeCall(Instance(nid, key), spec, node, inputs, direct, sources)
-                if spec.type == ITERATE:
+                if kind == ITERATE:
                     self._fan_out(call, results[nid], notify)
-                elif spec.type == COLLECT or node.bypassed:
+                elif kind == COLLECT or node.bypassed:
                     call.passthrough = True
-                    outputs = self._collect(call) if spec.type == COLLECT else self._bypass(call)
+                    outputs = self._collect(call) if kind == COLLECT else self._bypass(call)
                     results[nid][key] = outputs
                     if notify:
                         notify(call, outputs)

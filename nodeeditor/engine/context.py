@@ -15,18 +15,29 @@ PROGRESS_INTERVAL_S = 1 / 30
 
 
 class NodeContext:
+    __slots__ = ("node_id", "instance_id", "session_id", "artifacts", "_workflow", "field_values",
+                 "_cancel", "_emit", "_last_progress")
+
     def __init__(self, *, node_id: str, instance_id: str, session_id: str | None, artifacts: Any,
-                 workflow: dict[str, Any], field_values: dict[str, Any],
+                 workflow: dict[str, Any] | Callable[[], dict[str, Any]], field_values: dict[str, Any],
                  cancel: threading.Event, emit: Callable[[Any], None]) -> None:
+        """`workflow` may be a function that makes it: only nodes that save images read it."""
         self.node_id = node_id
         self.instance_id = instance_id
         self.session_id = session_id
         self.artifacts = artifacts
-        self.workflow = workflow
+        self._workflow = workflow
         self.field_values = field_values
         self._cancel = cancel
         self._emit = emit
         self._last_progress = 0.0
+
+    @property
+    def workflow(self) -> dict[str, Any]:
+        """The session's workflow as JSON (for image metadata)."""
+        if callable(self._workflow):
+            self._workflow = self._workflow()
+        return self._workflow
 
     @property
     def canceled(self) -> bool:

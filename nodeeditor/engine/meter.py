@@ -21,13 +21,13 @@ IDLE_AFTER_S = 1.0
 """The sampler sleeps when no node is running and none has started for this long."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     started: float
     rss_before: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     duration_s: float
     ram_delta: int
@@ -35,12 +35,22 @@ class Measure:
     vram_peak: int | None
 
 
+_device: list = []
+"""torch.cuda once torch has been imported and said whether it has a device (asked once: it is slow)."""
+
+
 def _cuda():
+    if _device:
+        return _device[0]
     torch = sys.modules.get("torch")
-    try:
-        return torch.cuda if torch is not None and torch.cuda.is_available() else None
-    except Exception:
+    if torch is None:
         return None
+    try:
+        found = torch.cuda if torch.cuda.is_available() else None
+    except Exception:
+        found = None
+    _device.append(found)
+    return found
 
 
 def _statm_reader():
@@ -79,7 +89,7 @@ class Meter:
             self._latest = value
             if value > self._peak:
                 self._peak = value
-            if not self._in_node and time.monotonic() - self._last_start > IDLE_AFTER_S:
+            if not self._in_node and time.perf_counter() - self._last_start > IDLE_AFTER_S:
                 self._awake.clear()
             time.sleep(SAMPLE_INTERVAL_S)
 
@@ -87,17 +97,16 @@ class Meter:
         if self._thread is None:
             self._thread = threading.Thread(target=self._sample, name="rss-sampler", daemon=True)
             self._thread.start()
-        self._last_start = time.monotonic()
+        now = self._last_start = time.perf_counter()
         self._in_node = True
         if not self._awake.is_set():
             self._awake.set()
             self._latest = rss()
-        before = self._latest
-        self._peak = before
+        before = self._peak = self._latest
         cuda = _cuda()
         if cuda is not None:
             cuda.reset_peak_memory_stats()
-        return Reading(time.perf_counter(), before)
+        return Reading(now, before)
 
     def stop(self, reading: Reading) -> Measure:
         duration = time.perf_counter() - reading.started

@@ -19,15 +19,17 @@ from nodeeditor.core.fields import ImageField
 from nodeeditor.core.node import validation_message
 from nodeeditor.core.plan import ExecutionPlan, Instance, NodeCall
 from nodeeditor.core.registry import Registry
+from nodeeditor.core.types import Kind
 from nodeeditor.core.workflow import Workflow
 
 from .cache import OutputCache, cache_key
 from .context import NodeContext
-from .events import NodeCompleted, NodeFailed, NodeStarted
+from .events import NodeCompleted, NodeFailed, NodeStarted, Summaries
 from .meter import Meter
+from .quiet_gc import quiet_gc
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeStat:
     node_id: str
     instance_id: str
@@ -76,12 +78,27 @@ def _message(exc: Exception) -> str:
     return str(exc) if isinstance(exc, LocatedError) else f"{type(exc).__name__}: {exc}"
 
 
+_IMAGE_KINDS = frozenset({Kind.IMAGE, Kind.ANY})
+
+
+def _may_hold_images(spec: Any) -> bool:
+    """Whether any output of this node type can carry an image (asked once per type)."""
+    known = _image_specs.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = _image_specs[id(spec)] = (spec, any(o.type.kind in _IMAGE_KINDS for o in spec.outputs.values()))
+    return known[1]
+
+
+_image_specs: dict[int, tuple[Any, bool]] = {}
+
+
 def _images(outputs: dict[str, Any]) -> list[str]:
     names = []
     for value in outputs.values():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, ImageField):
-                names.append(item.image_name)
+        if isinstance(value, ImageField):
+            names.append(value.image_name)
+        elif isinstance(value, list):
+            names.extend(item.image_name for item in value if isinstance(item, ImageField))
     return names
 
 
@@ -93,87 +110,111 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
                  session_id: str | None = None,
                  field_values: dict[str, Any] | None = None,
                  file: str | None = None,
-                 meter: Meter | None = None) -> RunResult:
-    """`meter` lets a long-lived caller (the worker) reuse one sampler thread for every session."""
-    plan = ExecutionPlan(workflow, registry, overrides, file=file)
-    emit = on_event or (lambda _event: None)
+                 meter: Meter | None = None,
+                 plan: ExecutionPlan | None = None) -> RunResult:
+    """`meter` lets a long-lived caller (the worker) reuse one sampler thread for every session.
+
+    Events are built only when there is a listener; output summaries only when one reads them.
+    `plan` is this workflow's plan already built (and validated) with the same overrides.
+    """
+    with quiet_gc():
+        return _run(plan or ExecutionPlan(workflow, registry, overrides, file=file), workflow,
+                    artifacts=artifacts, on_event=on_event, cancel=cancel, cache=cache,
+                    session_id=session_id, field_values=field_values, meter=meter)
+
+
+def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: Callable[[Any], None] | None,
+         cancel: threading.Event | None, cache: OutputCache | None, session_id: str | None,
+         field_values: dict[str, Any] | None, meter: Meter | None) -> RunResult:
+    emit = on_event
     cancel = cancel or threading.Event()
-    workflow_json = workflow.model_dump(mode="json")
+    is_canceled = cancel.is_set
     keys: dict[Instance, str] = {}
     result = RunResult(status="completed", leaves=plan.leaves())
+    stats = result.stats
     meter = meter or Meter()
     copies: dict[str, int] = {}
+    values = field_values or {}
 
     def started(call: NodeCall) -> None:
-        emit(NodeStarted(session_id=session_id, node_id=call.instance.node_id,
-                         instance_id=call.instance.id, node_type=call.spec.type,
-                         copies=copies.get(call.instance.node_id, 1)))
+        instance = call.instance
+        emit(NodeStarted(session_id=session_id, node_id=instance.node_id, instance_id=instance.id,
+                         node_type=call.spec.type, copies=copies.get(instance.node_id, 1)))
 
-    def completed(call: NodeCall, outputs: dict[str, Any], stat: NodeStat) -> None:
-        result.stats.append(stat)
-        emit(NodeCompleted(session_id=session_id, node_id=stat.node_id, instance_id=stat.instance_id,
-                           node_type=stat.node_type, duration_s=stat.duration_s,
-                           ram_delta=stat.ram_delta, peak_rss=stat.peak_rss, cached=stat.cached,
-                           outputs={k: summarize(v) for k, v in outputs.items()},
-                           images=_images(outputs)))
+    def completed(outputs: dict[str, Any], stat: NodeStat, spec: Any) -> None:
+        stats.append(stat)
+        if emit is not None:
+            images = _images(outputs) if _may_hold_images(spec) else []
+            emit(NodeCompleted(session_id=session_id, node_id=stat.node_id, instance_id=stat.instance_id,
+                               node_type=stat.node_type, duration_s=stat.duration_s,
+                               ram_delta=stat.ram_delta, peak_rss=stat.peak_rss, cached=stat.cached,
+                               outputs=Summaries(outputs, summarize), images=images))
 
     def before_node(node_id: str, count: int) -> None:
         copies[node_id] = count
-        if cancel.is_set():
+        if is_canceled():
             raise Canceled("canceled")
 
     def notify(call: NodeCall, outputs: dict[str, Any]) -> None:
         if cache is not None:
             keys[call.instance] = cache_key(call, keys)
-        started(call)
-        completed(call, outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type, 0.0))
+        if emit is not None:
+            started(call)
+        completed(outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type, 0.0), call.spec)
+
+    def workflow_json() -> dict[str, Any]:
+        """Made once, when the first node asks for it (only nodes that save images do)."""
+        if not made:
+            made.append(workflow.model_dump(mode="json"))
+        return made[0]
+
+    made: list[dict[str, Any]] = []
 
     def execute(call: NodeCall) -> dict[str, Any]:
-        if cancel.is_set():
+        if is_canceled():
             raise Canceled("canceled")
+        spec = call.spec
+        node_id, iid = call.instance.node_id, call.instance.id
         key = hit = None
         if cache is not None:  # keys only serve the cache; without one they are not worth computing
             key = keys[call.instance] = cache_key(call, keys)
             hit = cache.get(key)
-        started(call)
+        if emit is not None:
+            emit(NodeStarted(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
+                             copies=copies.get(node_id, 1)))
         if hit is not None:
-            completed(call, hit, NodeStat(call.instance.node_id, call.instance.id, call.spec.type,
-                                          0.0, cached=True))
+            completed(hit, NodeStat(node_id, iid, spec.type, 0.0, cached=True), spec)
             return hit
-        context = NodeContext(node_id=call.instance.node_id, instance_id=call.instance.id,
-                              session_id=session_id, artifacts=artifacts, workflow=workflow_json,
-                              field_values=field_values or {}, cancel=cancel, emit=emit)
+        context = NodeContext(node_id=node_id, instance_id=iid, session_id=session_id, artifacts=artifacts,
+                              workflow=workflow_json, field_values=values, cancel=cancel, emit=emit or _drop)
         reading = meter.start()
         try:
             try:
-                node = call.spec.cls.model_validate(call.inputs)
+                node = spec.cls.model_validate(call.inputs)
             except ValidationError as exc:
-                raise NodeExecutionError(call.instance.id, call.spec.type,
-                                         f"invalid input: {validation_message(exc)}") from None
+                raise NodeExecutionError(iid, spec.type, f"invalid input: {validation_message(exc)}") from None
             output = node.invoke(context)
         except Canceled:
             stat = meter.stop(reading)
-            result.stats.append(NodeStat(call.instance.node_id, call.instance.id, call.spec.type,
-                                         stat.duration_s, stat.ram_delta, stat.peak_rss,
-                                         stat.vram_peak, status="canceled"))
+            stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
+                                  stat.vram_peak, status="canceled"))
             raise
         except Exception as exc:
             stat = meter.stop(reading)
-            result.stats.append(NodeStat(call.instance.node_id, call.instance.id, call.spec.type,
-                                         stat.duration_s, stat.ram_delta, stat.peak_rss,
-                                         stat.vram_peak, status="failed"))
+            stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
+                                  stat.vram_peak, status="failed"))
             error = exc if isinstance(exc, NodeExecutionError) else NodeExecutionError(
-                call.instance.id, call.spec.type, _message(exc), traceback.format_exc())
-            emit(NodeFailed(session_id=session_id, node_id=call.instance.node_id,
-                            instance_id=call.instance.id, node_type=call.spec.type,
-                            error=error.message, traceback=error.traceback))
+                iid, spec.type, _message(exc), traceback.format_exc())
+            if emit is not None:
+                emit(NodeFailed(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
+                                error=error.message, traceback=error.traceback))
             raise error from exc
         stat = meter.stop(reading)
-        outputs = {name: getattr(output, name) for name in call.spec.outputs}
-        if key is not None and call.spec.cacheable:
+        outputs = {name: getattr(output, name) for name in spec.outputs}
+        if key is not None and spec.cacheable:
             cache.put(key, outputs)
-        completed(call, outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type,
-                                          stat.duration_s, stat.ram_delta, stat.peak_rss, stat.vram_peak))
+        completed(outputs, NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
+                                    stat.vram_peak), spec)
         return outputs
 
     began = time.perf_counter()
@@ -186,3 +227,7 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
         result.error = exc
     result.duration_s = time.perf_counter() - began
     return result
+
+
+def _drop(_event: Any) -> None:
+    pass

@@ -1,0 +1,42 @@
+"""Keep the cyclic garbage collector from rescanning a run's objects again and again.
+
+A run keeps every node's outputs, figures and events alive until it ends, so the collector's
+young generations fill with objects that survive; each collection then walks them again and the
+cost per node grows with the size of the graph (measured: 24 us per node at 10,000 nodes with the
+collector off, 44 us with CPython's defaults). During a run the first generation's threshold is
+raised, so collections are rare and each one moves many survivors along at once; objects alive
+before the run are frozen out of every scan. Both are put back when the last run ends.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+RUN_THRESHOLD = 100_000
+"""Allocations between young collections while a run is going (CPython's default is 700)."""
+
+_lock = threading.Lock()
+_depth = 0
+_saved: tuple[int, int, int] | None = None
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    global _depth, _saved
+    with _lock:
+        _depth += 1
+        if _depth == 1:
+            _saved = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(max(_saved[0], RUN_THRESHOLD), _saved[1], _saved[2])
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _saved is not None:
+                gc.set_threshold(*_saved)
+                gc.unfreeze()
