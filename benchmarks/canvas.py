@@ -1,40 +1,60 @@
-"""Canvas speed at 2,000 nodes / 4,000 links, offscreen: open, full render, pan/zoom steps.
+"""Canvas speed beside a bare PySide6 canvas, offscreen at 1600x1000: `python benchmarks/canvas.py --nodes N`.
 
-Prints one JSON object: {"open_s", "full_render_ms", "pan_step_ms", ...}. `open_s` builds the
-items and fits the view; `first_render_ms` is the first fit-all frame after it (item caches cold),
-`full_render_ms` the median of the next fit-all frames; pan/zoom steps run at 100 % zoom.
-Targets: open <= 1 s, full render <= 100 ms, pan step <= 16 ms.
+Builds a layered graph of N nodes and 2N links (default 2,000) and measures, in one run, our
+window's canvas and the reference in benchmarks/raw_canvas.py, each in its own process (so each
+has its own memory figure). Prints one JSON object: {"nodes", "links", "ours": {...}, "raw": {...},
+"ratio": {figure: ours / raw}}.
+
+Figures: `open_s` loads the parsed workflow into the canvas and fits it; `full_render_ms` is the
+median fit-all frame; `pan_step_ms` a pan (or zoom, every fifth step) plus its frame at 100 %;
+`py_calls_per_pan_frame` the Python function calls during one pan frame, `item_calls_per_pan_frame`
+those into item methods (boundingRect, paint, shape...), counted with sys.setprofile, not a clock;
+`py_kb_per_node` the Python memory (tracemalloc) the canvas holds per node beyond the document's
+workflow. Ours only: `drag_step_ms` / `drag500_step_ms` one mouse move of a drag of one node / 500
+selected nodes plus its frame, `select_all_ms`, `rubber_band_ms` (selecting an area holding ~2,000
+nodes), `delete_ms` + `undo_ms` = `delete_undo_ms` of everything, `open_file_s` and `save_s` of the
+workflow file. Targets at 10,000 nodes: pan step <= 1.5x raw, open <= 1.5x raw, full render <= 1x raw,
+drag step <= 16 ms, select all <= 100 ms, delete + undo <= 2 s, <= 2 KB of Python objects per node.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
 import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
+from typing import Any, Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPointF  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import psutil  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt  # noqa: E402
+from PySide6.QtGui import QPainterPath  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
-from nodeeditor.core.registry import default_registry  # noqa: E402
 from nodeeditor.core.workflow import Workflow, parse_workflow  # noqa: E402
-from nodeeditor.ui.main_window import MainWindow  # noqa: E402
 
-NODES, LINKS = 2_000, 4_000
 COLUMNS = 40
+SIZE = (1600, 1000)
+CENTER = QPointF(2000, 2000)
+ITEM_CLASSES = ("NodeItem.", "LinkItem.", "FrameItem.", "RawNode.")
 
 
-def layered_workflow(nodes: int = NODES, links: int = LINKS, seed: int = 1) -> Workflow:
+def layered_workflow(nodes: int = 2_000, links: int | None = None, seed: int = 1) -> Workflow:
     """Columns of `random_int` (3 inputs) and `add` (2 inputs) nodes; every input takes a link from a
     nearby row of the column before (acyclic, local like a drawn graph) until `links` are made."""
+    links = 2 * nodes if links is None else links
     rng = random.Random(seed)
-    per_column = nodes // COLUMNS
+    per_column = max(1, nodes // COLUMNS)
     node_list, edges = [], []
     for i in range(nodes):
         column, row = divmod(i, per_column)
@@ -50,55 +70,203 @@ def layered_workflow(nodes: int = NODES, links: int = LINKS, seed: int = 1) -> W
     return parse_workflow({"version": 1, "name": "bench", "nodes": node_list, "edges": edges})
 
 
-def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def view_figures(view: QGraphicsView, pan: Callable[[int, int], None], zoom: Callable[[float], None],
+                 fit: Callable[[], None]) -> dict[str, float]:
+    """Fit-all frames, then pan/zoom steps at 100 % around CENTER, then Python calls per pan frame."""
+    viewport = view.viewport()
+    fit()
+    first = timed(viewport.repaint)
+    full = statistics.median(timed(viewport.repaint) for _ in range(5))
+    zoom(1.0 / view.transform().m11())
+    view.centerOn(CENTER)
+    viewport.repaint()
+    steps = []
+    for i in range(30):
+        steps.append(timed(lambda: (zoom(1.05 if i % 10 == 4 else 1 / 1.05) if i % 5 == 4 else pan(37, 23),
+                                    viewport.repaint())))
+    calls: dict[str, int] = {"all": 0, "items": 0}
+
+    def profile(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call":
+            calls["all"] += 1
+            if frame.f_code.co_qualname.startswith(ITEM_CLASSES):
+                calls["items"] += 1
+
+    sys.setprofile(profile)
+    for _ in range(5):
+        pan(37, 23)
+        viewport.repaint()
+    sys.setprofile(None)
+    return {"first_render_ms": ms(first), "full_render_ms": ms(full),
+            "pan_step_ms": ms(statistics.median(steps)), "pan_step_mean_ms": ms(statistics.mean(steps)),
+            "pan_step_max_ms": ms(max(steps)),
+            "py_calls_per_pan_frame": calls["all"] // 5, "item_calls_per_pan_frame": calls["items"] // 5}
+
+
+def rss_mb() -> float:
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
+
+
+def py_bytes(build: Callable[[], Any]) -> tuple[int, Any]:
+    """Python memory still held after `build()` (tracemalloc), and what it built."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    built = build()
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return after - before, built
+
+
+def scroll(view: QGraphicsView) -> Callable[[int, int], None]:
+    def pan(dx: int, dy: int) -> None:
+        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + dx)
+        view.verticalScrollBar().setValue(view.verticalScrollBar().value() + dy)
+    return pan
+
+
+def run_raw(workflow: Workflow) -> dict[str, float]:
+    import raw_canvas
+    from nodeeditor.core.registry import default_registry
+
     registry = default_registry()
-    workflow = layered_workflow()
+    fields = {}
+    for node in workflow.nodes:
+        spec = registry.get(node.type)
+        if spec is not None and node.type not in fields:
+            fields[node.type] = (list(spec.inputs), list(spec.outputs))
+    holder: dict[str, Any] = {}
+    view = raw_canvas.view_for(None)
+    view.resize(*SIZE)
+    view.show()
+    QApplication.instance().processEvents()
+
+    def open_canvas() -> None:
+        holder["scene"] = raw_canvas.build(workflow, fields)
+        view.setScene(holder["scene"])
+        view.fitInView(holder["scene"].itemsBoundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    figures: dict[str, float] = {"open_s": round(timed(open_canvas), 3)}
+    figures.update(view_figures(view, scroll(view), lambda f: view.scale(f, f),
+                                lambda: view.fitInView(holder["scene"].itemsBoundingRect(),
+                                                       Qt.AspectRatioMode.KeepAspectRatio)))
+    figures["rss_mb"] = rss_mb()
+    held, _scene = py_bytes(lambda: raw_canvas.build(workflow, fields))
+    figures["py_kb_per_node"] = round(held / len(workflow.nodes) / 1024, 2)
+    return figures
+
+
+def drag(view: QGraphicsView, start: QPoint, steps: int = 20) -> list[float]:
+    """Press at `start`, move in small steps (each followed by a frame), release; the step times."""
+    viewport = view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    times = []
+    for i in range(1, steps + 1):
+        point = start + QPoint(6 * i, 4 * i)
+        times.append(timed(lambda: (QTest.mouseMove(viewport, point), viewport.repaint())))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QPoint(6 * steps, 4 * steps))
+    return times
+
+
+def run_ours(workflow: Workflow) -> dict[str, float]:
+    from nodeeditor.core.registry import default_registry
+    from nodeeditor.ui.canvas.model import Document
+    from nodeeditor.ui.canvas.scene import CanvasScene
+    from nodeeditor.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    registry = default_registry()
     home = Path(tempfile.mkdtemp(prefix="canvas-bench-"))
     window = MainWindow(home, registry)
-    window.resize(1600, 1000)
+    window.resize(*SIZE)
     window.show()
     app.processEvents()
-    view = window.canvas
-
-    t0 = time.perf_counter()
-    window.document.load(workflow)
-    view.fit_all()
-    open_s = time.perf_counter() - t0
-
-    viewport = view.viewport()
-
-    def frame_ms() -> float:
-        start = time.perf_counter()
-        viewport.repaint()
-        return (time.perf_counter() - start) * 1000
-
-    first = frame_ms()
-    full = statistics.median(frame_ms() for _ in range(5))
+    view, scene, doc = window.canvas, window.scene, window.document
+    figures: dict[str, float] = {"open_s": round(timed(lambda: (doc.load(workflow), view.fit_all())), 3)}
+    app.processEvents()
+    figures.update(view_figures(view, view.pan_by, view.set_zoom, view.fit_all))
 
     view.set_zoom(1.0 / view.zoom())
-    view.centerOn(QPointF(2000, 2000))
-    frame_ms()
-    steps = []
-    for i in range(20):
-        start = time.perf_counter()
-        if i % 5 == 4:
-            view.set_zoom(1.05 if i % 10 == 4 else 1 / 1.05)
-        else:
-            view.pan_by(37, 23)
-        viewport.repaint()
-        steps.append((time.perf_counter() - start) * 1000)
+    view.centerOn(CENTER)
+    app.processEvents()
+    by_distance = sorted(scene.node_items.values(),
+                         key=lambda item: (item.pos() - CENTER).manhattanLength())
+    grip = QPointF(60, 10)
+    steps = drag(view, view.mapFromScene(by_distance[0].pos() + grip))
+    figures.update(drag_step_ms=ms(statistics.mean(steps)), drag_step_max_ms=ms(max(steps)))
+    scene.clearSelection()
+    for item in by_distance[:500]:
+        item.setSelected(True)
+    steps = drag(view, view.mapFromScene(by_distance[0].pos() + grip))
+    figures.update(drag500_step_ms=ms(statistics.mean(steps)), drag500_step_max_ms=ms(max(steps)))
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    scene.clearSelection()
 
-    window.document.undo_stack.setClean()
+    per_column = max(1, len(workflow.nodes) // COLUMNS)
+    columns = max(1, 2_000 // per_column)
+    area = QPainterPath()
+    area.addRect(QRectF(-50, -50, columns * 280.0 - 20, per_column * 140.0 + 100))
+    figures["rubber_band_ms"] = ms(timed(lambda: (scene.setSelectionArea(area, Qt.ItemSelectionOperation.ReplaceSelection,
+                                                                         view.rubberBandSelectionMode()),
+                                                  view.viewport().repaint())))
+    figures["rubber_band_nodes"] = len(scene.selected_node_ids())
+    scene.clearSelection()
+    view.fit_all()
+    figures["select_all_ms"] = ms(timed(lambda: (window.select_all(), view.viewport().repaint())))
+    delete = timed(lambda: (scene.delete_selected(), view.viewport().repaint()))
+    assert not doc.workflow.nodes
+    undo = timed(lambda: (doc.undo_stack.undo(), view.viewport().repaint()))
+    assert len(doc.workflow.nodes) == len(workflow.nodes) and len(doc.workflow.edges) == len(workflow.edges)
+    figures.update(delete_ms=ms(delete), undo_ms=ms(undo), delete_undo_ms=ms(delete + undo))
+    app.processEvents()
+
+    path = home / "big.json"
+    figures["save_s"] = round(timed(lambda: window.save_to(path)), 3)
+    figures["open_file_s"] = round(timed(lambda: (window.open_path(path, ask=False), view.fit_all())), 3)
+    figures["rss_mb"] = rss_mb()
     window.close()
-    print(json.dumps({
-        "nodes": len(workflow.nodes), "links": len(workflow.edges),
-        "open_s": round(open_s, 3),
-        "first_render_ms": round(first, 1),
-        "full_render_ms": round(full, 1),
-        "pan_step_ms": round(statistics.median(steps), 2),
-        "pan_step_max_ms": round(max(steps), 2),
-    }))
+
+    document = Document(workflow)
+    held, _scene = py_bytes(lambda: CanvasScene(document, registry))
+    figures["py_kb_per_node"] = round(held / len(workflow.nodes) / 1024, 2)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=2_000)
+    parser.add_argument("--side", choices=("both", "ours", "raw"), default="both")
+    args = parser.parse_args()
+    if args.side != "both":
+        QApplication.instance() or QApplication(sys.argv[:1])
+        sys.path.insert(0, str(Path(__file__).parent))
+        workflow = layered_workflow(args.nodes)
+        figures = (run_ours if args.side == "ours" else run_raw)(workflow)
+        print(json.dumps(figures))
+        return 0
+    result: dict[str, Any] = {"nodes": args.nodes}
+    for side in ("raw", "ours"):
+        out = subprocess.run([sys.executable, __file__, "--nodes", str(args.nodes), "--side", side],
+                             capture_output=True, text=True, check=True).stdout
+        result[side] = json.loads(out.strip().splitlines()[-1])
+    result["links"] = len(layered_workflow(args.nodes).edges)
+    result["ratio"] = {key: round(result["ours"][key] / result["raw"][key], 2)
+                       for key in ("open_s", "full_render_ms", "pan_step_ms", "pan_step_mean_ms", "pan_step_max_ms",
+                                   "py_calls_per_pan_frame", "rss_mb", "py_kb_per_node")
+                       if result["raw"].get(key)}
+    print(json.dumps(result))
     return 0
 
 
