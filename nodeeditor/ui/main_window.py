@@ -158,8 +158,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("canvas/snap", on)
 
     def select_all(self) -> None:
-        for item in [*self.scene.node_items.values(), *self.scene.frame_items.values()]:
-            item.setSelected(True)
+        self.scene.select_all()
 
     def cut(self) -> None:
         if clipboard.copy_selection(self.scene):

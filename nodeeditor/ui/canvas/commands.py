@@ -1,7 +1,11 @@
-"""One small QUndoCommand per edit. Commands change the Document; the scene follows its signals."""
+"""One small QUndoCommand per edit. Commands change the Document; the scene follows its signals.
+
+A command that makes several edits makes them inside `Document.one_change()` and in lists
+(`add_nodes`, `remove_edges`...), so the document announces the step once."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -21,12 +25,19 @@ class CompositeCommand(QUndoCommand):
         self.commands = list(commands)
 
     def redo(self) -> None:
-        for command in self.commands:
-            command.redo()
+        with _quiet(self.commands):
+            for command in self.commands:
+                command.redo()
 
     def undo(self) -> None:
-        for command in reversed(self.commands):
-            command.undo()
+        with _quiet(self.commands):
+            for command in reversed(self.commands):
+                command.undo()
+
+
+def _quiet(commands: list[QUndoCommand]) -> Any:
+    doc = next((c.doc for c in commands if isinstance(getattr(c, "doc", None), Document)), None)
+    return doc.one_change() if doc is not None else contextlib.nullcontext()
 
 
 class AddItemsCommand(QUndoCommand):
@@ -38,20 +49,22 @@ class AddItemsCommand(QUndoCommand):
         self.doc, self.nodes, self.edges, self.frames = doc, list(nodes), list(edges), list(frames)
 
     def redo(self) -> None:
-        for frame in self.frames:
-            self.doc.add_frame(frame)
-        for node in self.nodes:
-            self.doc.add_node(node)
-        for edge in self.edges:
-            self.doc.add_edge(edge)
+        with self.doc.one_change():
+            for frame in self.frames:
+                self.doc.add_frame(frame)
+            if self.nodes:
+                self.doc.add_nodes([(node.model_copy(deep=True), None) for node in self.nodes])
+            if self.edges:
+                self.doc.add_edges([(edge, None) for edge in self.edges])
 
     def undo(self) -> None:
-        for edge in reversed(self.edges):
-            self.doc.remove_edge(edge)
-        for node in reversed(self.nodes):
-            self.doc.remove_node(node.id)
-        for frame in reversed(self.frames):
-            self.doc.remove_frame(frame.id)
+        with self.doc.one_change():
+            if self.edges:
+                self.doc.remove_edges(self.edges)
+            if self.nodes:
+                self.doc.remove_nodes([node.id for node in self.nodes])
+            for frame in reversed(self.frames):
+                self.doc.remove_frame(frame.id)
 
 
 class RemoveItemsCommand(QUndoCommand):
@@ -71,17 +84,19 @@ class RemoveItemsCommand(QUndoCommand):
         self._frames_at: list[tuple[Frame, int]] = []
 
     def redo(self) -> None:
-        self._edges_at = [(e, self.doc.remove_edge(e)) for e in self.edges]
-        self._nodes_at = [self.doc.remove_node(nid) for nid in self.node_ids]
-        self._frames_at = [self.doc.remove_frame(fid) for fid in self.frame_ids]
+        with self.doc.one_change():
+            self._edges_at = self.doc.remove_edges(self.edges) if self.edges else []
+            self._nodes_at = self.doc.remove_nodes(self.node_ids) if self.node_ids else []
+            self._frames_at = [self.doc.remove_frame(fid) for fid in self.frame_ids]
 
     def undo(self) -> None:
-        for frame, index in reversed(self._frames_at):
-            self.doc.add_frame(frame, index)
-        for node, index in reversed(self._nodes_at):
-            self.doc.add_node(node, index)
-        for edge, index in reversed(self._edges_at):
-            self.doc.add_edge(edge, index)
+        with self.doc.one_change():
+            for frame, index in reversed(self._frames_at):
+                self.doc.add_frame(frame, index)
+            if self._nodes_at:
+                self.doc.add_nodes(self._nodes_at)
+            if self._edges_at:
+                self.doc.add_edges(self._edges_at)
 
 
 Point = tuple[float, float]
@@ -98,10 +113,11 @@ class MoveCommand(QUndoCommand):
         self.doc, self.nodes, self.frames = doc, nodes, frames or {}
 
     def _apply(self, which: int) -> None:
-        for nid, positions in self.nodes.items():
-            self.doc.set_position(nid, positions[which])
-        for fid, rects in self.frames.items():
-            self.doc.update_frame(fid, rect=rects[which])
+        with self.doc.one_change():
+            for nid, positions in self.nodes.items():
+                self.doc.set_position(nid, positions[which])
+            for fid, rects in self.frames.items():
+                self.doc.update_frame(fid, rect=rects[which])
 
     def redo(self) -> None:
         self._apply(1)
@@ -119,13 +135,15 @@ class ConnectCommand(QUndoCommand):
         self._removed: list[tuple[Edge, int]] = []
 
     def redo(self) -> None:
-        self._removed = [(e, self.doc.remove_edge(e)) for e in self.replaces]
-        self.doc.add_edge(self.edge)
+        with self.doc.one_change():
+            self._removed = self.doc.remove_edges(self.replaces) if self.replaces else []
+            self.doc.add_edge(self.edge)
 
     def undo(self) -> None:
-        self.doc.remove_edge(self.edge)
-        for edge, index in reversed(self._removed):
-            self.doc.add_edge(edge, index)
+        with self.doc.one_change():
+            self.doc.remove_edge(self.edge)
+            if self._removed:
+                self.doc.add_edges(self._removed)
 
 
 class DisconnectCommand(QUndoCommand):
@@ -135,11 +153,10 @@ class DisconnectCommand(QUndoCommand):
         self._removed: list[tuple[Edge, int]] = []
 
     def redo(self) -> None:
-        self._removed = [(e, self.doc.remove_edge(e)) for e in self.edges]
+        self._removed = self.doc.remove_edges(self.edges)
 
     def undo(self) -> None:
-        for edge, index in reversed(self._removed):
-            self.doc.add_edge(edge, index)
+        self.doc.add_edges(self._removed)
 
 
 class EditValueCommand(QUndoCommand):
@@ -191,12 +208,14 @@ class BypassCommand(QUndoCommand):
         self.old = {nid: doc.node(nid).bypassed for nid in node_ids}
 
     def redo(self) -> None:
-        for nid in self.old:
-            self.doc.set_bypassed(nid, self.bypassed)
+        with self.doc.one_change():
+            for nid in self.old:
+                self.doc.set_bypassed(nid, self.bypassed)
 
     def undo(self) -> None:
-        for nid, value in self.old.items():
-            self.doc.set_bypassed(nid, value)
+        with self.doc.one_change():
+            for nid, value in self.old.items():
+                self.doc.set_bypassed(nid, value)
 
 
 class EditFrameCommand(QUndoCommand):

@@ -1,8 +1,7 @@
-"""A frame: a titled, coloured box behind nodes; dragging it carries the nodes inside along."""
+"""A frame: a titled, coloured box behind nodes; dragging it carries the nodes inside along
+(MoveInteraction moves them together)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -20,12 +19,8 @@ class FrameItem(QGraphicsItem):
         super().__init__()
         self.frame_id = frame.id
         self.frame = frame
-        self.carried: list[QGraphicsItem] = []
-        """Nodes inside the frame when a drag began; the scene fills this on press."""
         self.setZValue(-2)
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)  # MoveInteraction moves it
         self.refresh(frame)
 
     def refresh(self, frame: Frame) -> None:
@@ -41,14 +36,6 @@ class FrameItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 2)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change is QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.carried:
-            delta = value - self.pos()
-            for item in self.carried:
-                if not item.isSelected():
-                    item.moveBy(delta.x(), delta.y())
-        return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         color = QColor(self.frame.color)

@@ -139,12 +139,22 @@ class CutLinksInteraction(Interaction):
 
 
 class MoveInteraction(Interaction):
-    """Left-drag of nodes and frames: Qt moves the items; the release records one MoveCommand."""
+    """Left-drag of nodes and frames (and the nodes inside the frames): each mouse move sets their
+    positions and updates only the links that touch them; the release records one MoveCommand."""
 
-    def __init__(self, scene: "CanvasScene", items: list[QGraphicsItem]) -> None:
+    def __init__(self, scene: "CanvasScene", items: list[QGraphicsItem], pos: QPointF) -> None:
         super().__init__(scene)
         self.items = items
+        self.press = pos
         self.start = {id(item): item.pos() for item in items}
+        self.links = list(dict.fromkeys(link for item in items if isinstance(item, NodeItem) for link in item.links))
+
+    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+        delta = event.scenePos() - self.press
+        for item in self.items:
+            item.setPos(self.start[id(item)] + delta)
+        for link in self.links:
+            link.update_path()
 
     def release(self, event: QGraphicsSceneMouseEvent) -> None:
         self.scene.commit_moves(self.items, self.start)

@@ -1,21 +1,23 @@
 """One QGraphicsItem per node: header, rows, painted sockets and values, badges. No child items.
 
 Below theme.LOD_DETAIL zoom a node paints as a plain box: that is what keeps fit-all fast.
+Its bounding rect is a QGraphicsRectItem's rect, held by Qt: indexing, panning and selecting never
+ask Python for it, and Python runs only to paint a node on screen or to test a hit on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsSceneHoverEvent,
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsSceneHoverEvent,
                                QStyleOptionGraphicsItem, QWidget)
 
 from nodeeditor.core.node import InputKind, InputSpec, NodeSpec
 from nodeeditor.core.types import Cardinality, Kind, SocketType
-from nodeeditor.core.workflow import NodeData
+from nodeeditor.core.workflow import SUBGRAPH, NodeData
 
 from .. import theme
 from .editors import color_of, display_value, editor_kind
@@ -55,6 +57,30 @@ def value_left(title: str) -> float:
     return max(lo, min(hi, LABEL_X + _label_metrics.horizontalAdvance(title) + 8))
 
 
+NO_ISSUES: dict[str | None, list[str]] = {}
+"""Shared by every node without issues (set_issues replaces the dict, never changes it)."""
+RowTable = tuple[list[Row], dict[tuple[str, bool], Row], dict[str, float]]
+"""A node's rows, their lookup by (field, output), and where each input's value box starts."""
+_SHARED_ROWS: dict[int, tuple[NodeSpec, RowTable]] = {}
+_SHAPES: dict[tuple[bool, float], QPainterPath] = {}
+
+
+def shared_rows(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_out: set[str]) -> RowTable:
+    """One row table per node type: a node's rows depend on its type only (10,000 nodes would
+    otherwise hold ~60,000 Row objects and measure ~30,000 labels). A missing type gets its own."""
+    shared = spec is not None and spec.type != SUBGRAPH  # a subgraph node's spec is made for it
+    if shared:
+        cached = _SHARED_ROWS.get(id(spec))
+        if cached is not None and cached[0] is spec:
+            return cached[1]
+    rows = rows_for(spec, node, linked_in, linked_out)
+    table = (rows, {(r.field, r.output): r for r in rows},
+             {r.field: value_left(r.title) for r in rows if not r.output and r.editor})
+    if shared:
+        _SHARED_ROWS[id(spec)] = (spec, table)
+    return table
+
+
 def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_out: set[str]) -> list[Row]:
     """Outputs first, then inputs; a missing type gets rows for what the file mentions.
 
@@ -73,8 +99,11 @@ def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_
     return rows
 
 
-class NodeItem(QGraphicsItem):
-    """Draws a node; the scene and interactions ask it where its sockets and value fields are."""
+class NodeItem(QGraphicsRectItem):
+    """Draws a node; the scene and interactions ask it where its sockets and value fields are.
+
+    Moving it does not move its links: whoever moves nodes (a drag, an undo) updates the links of
+    what moved once, so a frame does no Python work for nodes that stand still."""
 
     def __init__(self, node: NodeData, spec: NodeSpec | None, linked_in: set[str] = frozenset(),
                  linked_out: set[str] = frozenset()) -> None:
@@ -83,22 +112,19 @@ class NodeItem(QGraphicsItem):
         self.spec = spec
         self.node = node
         self.compact = spec is not None and spec.type == REROUTE
-        self.rows = rows_for(spec, node, set(linked_in), set(linked_out))
-        self._by_key = {(r.field, r.output): r for r in self.rows}
-        self._value_left = {r.field: value_left(r.title) for r in self.rows if not r.output and r.editor}
+        self.rows, self._by_key, self._value_left = shared_rows(spec, node, set(linked_in), set(linked_out))
         self.connected: set[str] = set(linked_in)
         self.links: list[LinkItem] = []
-        self.issues: dict[str | None, list[str]] = {}
+        self.issues: dict[str | None, list[str]] = NO_ISSUES
         self.badge: tuple[str, str, float | None] | None = None
         self.heat: tuple[QColor, float] | None = None
         self.thumbnail: QImage | None = None
         self.highlight: dict[tuple[str, bool], bool] | None = None
         """While a link is dragged: (field, output) -> compatible; None otherwise."""
         self._height = 0.0
+        self.setPen(Qt.PenStyle.NoPen)  # the rect is exactly the bounding rect
         self._layout()
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)  # interactions move nodes
         self.setAcceptHoverEvents(True)
         self.setPos(*node.position)
 
@@ -106,16 +132,21 @@ class NodeItem(QGraphicsItem):
     def _layout(self) -> None:
         if self.compact:
             self._height = 0.0
-            self._bounds = QRectF(-DOT_R - 3, -DOT_R - 3, 2 * DOT_R + 6, 2 * DOT_R + 6)
+            self.setRect(QRectF(-DOT_R - 3, -DOT_R - 3, 2 * DOT_R + 6, 2 * DOT_R + 6))
             return
         self._height = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
         if self.thumbnail is not None:
             self._height += theme.THUMB_H + theme.PAD
         m = theme.SOCKET_R + 3
-        self._bounds = QRectF(-m, -20, theme.NODE_WIDTH + 2 * m, self._height + 20 + m)  # badge above
+        bounds = QRectF(-m, -20, theme.NODE_WIDTH + 2 * m, self._height + 20 + m)  # badge above
+        if bounds != self.rect():
+            self.setRect(bounds)
 
-    def boundingRect(self) -> QRectF:
-        return self._bounds
+    def move_to(self, x: float, y: float) -> None:
+        """Put the node at (x, y) and bring its links along."""
+        self.setPos(x, y)
+        for link in self.links:
+            link.update_path()
 
     def body_rect(self) -> QRectF:
         if self.compact:
@@ -123,15 +154,26 @@ class NodeItem(QGraphicsItem):
         return QRectF(0, 0, theme.NODE_WIDTH, self._height)
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        if self.compact:
-            path.addEllipse(self.body_rect().adjusted(-2, -2, 2, 2))
-            return path
-        path.addRect(self.body_rect().adjusted(-theme.SOCKET_R, 0, theme.SOCKET_R, 0))
+        """What a click or a rubber band hits: the body and its sockets (one path per size)."""
+        key = (self.compact, self._height)
+        path = _SHAPES.get(key)
+        if path is None:
+            path = _SHAPES[key] = QPainterPath()
+            if self.compact:
+                path.addEllipse(self.body_rect().adjusted(-2, -2, 2, 2))
+            else:
+                path.addRect(self.body_rect().adjusted(-theme.SOCKET_R, 0, theme.SOCKET_R, 0))
         return path
 
     def row(self, field: str, output: bool) -> Row | None:
         return self._by_key.get((field, output))
+
+    def socket_offset(self, field: str, output: bool) -> QPointF:
+        """Where a socket sits on the node (the header's middle when the row is unknown)."""
+        if self.compact:
+            return QPointF()
+        row = self._by_key.get((field, output))
+        return QPointF(theme.NODE_WIDTH if output else 0.0, row.y if row else theme.HEADER_H / 2)
 
     def socket_pos(self, field: str, output: bool) -> QPointF:
         """Scene position of a socket (the row's middle when the row is unknown)."""
@@ -219,7 +261,6 @@ class NodeItem(QGraphicsItem):
 
     def set_thumbnail(self, image: QImage | None) -> None:
         """Paint an image preview under the rows (None removes it)."""
-        self.prepareGeometryChange()
         self.thumbnail = None if image is None or image.isNull() else image.scaled(
             int(theme.NODE_WIDTH - 2 * theme.PAD), theme.THUMB_H,
             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
@@ -233,12 +274,6 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     # -- events -----------------------------------------------------------------------------
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change is QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for link in self.links:
-                link.update_path()
-        return super().itemChange(change, value)
-
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.setToolTip(self._tooltip_at(event.scenePos()))
         super().hoverMoveEvent(event)
