@@ -53,7 +53,7 @@ def main() -> None:
     store.queue.enqueue(workflow, Batch.model_validate(
         {"runs": 1, "data": [[{"node": "a", "field": "value", "items": list(range(args.sessions))}]]}))
     for _ in range(FINISHED):
-        claimed = store.queue.claim_next("bench")
+        claimed = store.queue.claim("bench")
         store.queue.complete(claimed.item_id, {})
     queue = store.queue
     model = QueueTableModel(queue)

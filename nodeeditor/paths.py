@@ -18,8 +18,12 @@ def data_dir(home: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def artifacts_dir(home: Path) -> Path:
-    return home / "artifacts"
+def artifacts_dir(home: Path, root: str | os.PathLike[str] | None = None) -> Path:
+    """`root` (--artifacts), then NODEEDITOR_ARTIFACTS (a folder workers on many machines share),
+    then the data folder's own."""
+    if root is None:
+        root = os.environ.get("NODEEDITOR_ARTIFACTS") or None
+    return Path(root).expanduser() if root is not None else home / "artifacts"
 
 
 def user_nodes_dir(home: Path) -> Path:

@@ -7,7 +7,8 @@ import dataclasses
 import json
 from datetime import datetime
 
-from nodeeditor.store.queue import STATUSES, ItemRef
+from nodeeditor.store.queue import ItemRef
+from nodeeditor.store.status import SHOWN
 
 from . import EXIT_INVALID, EXIT_OK, add_common
 from .common import fail, store_for
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     status = actions.add_parser("status", help="sessions per status, and per batch")
     listing = actions.add_parser("list", help="one line per session")
-    listing.add_argument("--status", choices=STATUSES)
+    listing.add_argument("--status", choices=[s.value for s in SHOWN])
     listing.add_argument("--batch", type=int)
     listing.add_argument("--after", help="key of the last row of the previous page (BATCH:INDEX)")
     listing.add_argument("--limit", type=int, default=200)

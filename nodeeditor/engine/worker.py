@@ -18,6 +18,9 @@ from typing import Any
 from nodeeditor.core.errors import GraphValidationError
 from nodeeditor.core.registry import Registry
 
+from nodeeditor.store.queue import DEFAULT_LEASE_S
+from nodeeditor.store.status import SessionStatus
+
 from .cache import OutputCache
 from .events import MemorySample, NodeCompleted, QueueChanged, SessionCompleted, SessionStarted
 from .worker_base import WorkerBase
@@ -38,6 +41,8 @@ class Worker(WorkerBase):
         self.registry = registry
         self.cache = cache if cache is not None else OutputCache()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease_s = DEFAULT_LEASE_S
+        self._claimed: Any = None
         super().__init__("worker-events")
         self._meter = Meter()
         self._session_id: str | None = None
@@ -125,7 +130,7 @@ class Worker(WorkerBase):
                 self._running.wait(IDLE_POLL_S)
                 continue
             if claimed is None:
-                claimed = self.store.queue.claim_next(self.worker_id)
+                claimed = self.store.queue.claim(self.worker_id, self.lease_s)
             if claimed is None:
                 if not announced_idle:
                     self._queue_changed(force=True)
@@ -144,10 +149,11 @@ class Worker(WorkerBase):
         return ended
 
     def _run(self, claimed: Any) -> tuple[str, Any]:
-        """Run one session and store its end; returns its status and the next claimed session
-        (claimed in the same transaction unless the worker is pausing or stopping)."""
+        """Run one session and store its end (its own transaction); returns its status and None:
+        the loop claims the next one after looking at pause and stop."""
         self._cancel = threading.Event()
         self._session_id = claimed.session_id
+        self._claimed = claimed
         self._current = claimed.item_id
         self._state = "running"
         publish = self.hub.publish
@@ -178,10 +184,9 @@ class Worker(WorkerBase):
         duration = time.perf_counter() - began
         stats: list[NodeStat] = result.stats if result is not None else []
         queue = self.store.queue
-        following = None
-        if status == "canceled" and self._stopping.is_set():
-            queue.release(claimed.item_id)
-            status = "released"
+        handed_back = status == SessionStatus.CANCELED and self._stopping.is_set()
+        if handed_back:
+            queue.hand_back(claimed.item_id, claimed.attempt)
         else:
             details: dict[str, Any] = {"stats": stats, "duration_s": duration}
             if status == "completed":
@@ -191,19 +196,18 @@ class Worker(WorkerBase):
                                       "images": images}
             else:
                 details.update(error=error or status, traceback=trace or "")
-            take_next = self._running.is_set() and not self._stopping.is_set()
-            following = queue.finish_and_claim(claimed.item_id, status, self.worker_id if take_next else None,
-                                               claim=take_next, **details)
+            queue.finish(claimed.item_id, status, attempt=claimed.attempt, **details)
         self._current = None
+        self._claimed = None
         self._session_id = None
         self._state = "idle" if self._running.is_set() else "paused"
-        if status != "released":
+        if not handed_back:
             publish(SessionCompleted(
                 session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,
                 status=status, duration_s=duration, error=error,
                 stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
                        "peak_rss": max((s.peak_rss for s in stats), default=0), "images": images}))
-        return status, following
+        return status, None
 
     def _queue_changed(self, force: bool = False) -> None:
         """Counting a queue of a million finished rows takes a while: never spend more than a
@@ -223,10 +227,16 @@ class Worker(WorkerBase):
             self._watcher.start()
 
     def _watch(self) -> None:
+        renewed = time.monotonic()
         while not self._stopping.wait(WATCH_INTERVAL_S):
-            item, cancel, session = self._current, self._cancel, self._session_id
-            if item is None:
+            item, cancel, session, claimed = self._current, self._cancel, self._session_id, self._claimed
+            if item is None or claimed is None:
                 continue
-            if not cancel.is_set() and self.store.queue.is_cancel_requested(item):
+            if time.monotonic() - renewed >= claimed.lease_s / 3:
+                renewed = time.monotonic()
+                lease = self.store.queue.renew(item, claimed.attempt, claimed.lease_s)
+                if lease is not lease.HELD and not cancel.is_set():
+                    cancel.set()  # cancel asked, or the session was taken back: stop working on it
+            elif not cancel.is_set() and self.store.queue.is_cancel_requested(item):
                 cancel.set()
             self.hub.publish(MemorySample(session_id=session, rss=rss(), vram=vram()))

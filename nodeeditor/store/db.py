@@ -1,8 +1,9 @@
 """Database engine set-up: SQLite pragmas on every connection, and write transactions that lock early.
 
 SQLite gets WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE` for writes, so two processes
-that claim at the same moment queue up on the lock instead of failing on upgrade. Other databases
-get their own defaults.
+that claim at the same moment queue up on the lock instead of failing on upgrade. PostgreSQL
+(`postgresql+psycopg://…`, the queue many machines share) keeps its defaults: read committed, row
+locks taken by the claim itself (`FOR UPDATE SKIP LOCKED`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,42 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event
+from sqlalchemy import Connection, Engine, Float, bindparam, create_engine, event
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.functions import FunctionElement
 
 BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "nodeeditor_immediate"
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def is_postgresql(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+class epoch_now(FunctionElement):
+    """The database's clock in Unix seconds (a float).
+
+    Lease deadlines and heartbeats are written and compared with it, so workers on machines
+    whose clocks disagree still agree on when a lease ran out.
+    """
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_now)
+def _epoch_now_default(_element, _compiler, **_kw) -> str:
+    return "(julianday('now') - 2440587.5) * 86400.0"
+
+
+@compiles(epoch_now, "postgresql")
+def _epoch_now_postgresql(_element, _compiler, **_kw) -> str:
+    return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS DOUBLE PRECISION)"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -44,6 +72,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if url.startswith("postgresql") and "+" not in url.split("://", 1)[0]:
+        url = "postgresql+psycopg" + url[len("postgresql"):]  # psycopg 3 is the driver we ship
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -10,7 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from .db import writing
+from .db import is_postgresql, writing
+
+MIGRATION_LOCK = 0x6E6F6465  # any constant: PostgreSQL advisory lock held while migrating
 
 SCRIPTS = Path(__file__).with_name("migrations")
 
@@ -34,9 +36,14 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (the newest by default); rows are kept.
 
-    Runs inside one write transaction, so two processes opening a new database do not race.
+    Runs inside one write transaction (on PostgreSQL also under an advisory lock), so two
+    processes opening a new database do not race; the second finds it done.
     """
     if revision == "head" and current_revision(engine) == head_revision():
         return
     with writing(engine) as conn:
+        if is_postgresql(conn):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            if revision == "head" and MigrationContext.configure(conn).get_current_revision() == head_revision():
+                return
         command.upgrade(_config(conn), revision)

@@ -1,4 +1,9 @@
-"""The store a process opens once: database (migrated, recovered), queue, stats and artifacts."""
+"""The store a process opens once: database (migrated), queue, workers registry, stats and artifacts.
+
+Artifacts live under the data folder unless `artifacts` / NODEEDITOR_ARTIFACTS names another
+folder (a shared mount, for workers on many machines): rows keep names relative to that root
+and the host that wrote them, so a window on another machine with the same folder finds them.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from . import migrate
 from .artifacts import ArtifactRecord, FileArtifactStore
 from .db import make_engine, writing
 from .queue import QueueRepo
+from .workers import HOST, WorkerRegistry
 from .stats import StatsRepo
 from .tables import artifacts as A
 
@@ -29,6 +35,8 @@ class ArtifactRow:
     node_id: str | None
     gallery: bool
     created: float
+    host: str | None = None
+    """The machine whose worker wrote it."""
 
 
 class ArtifactIndex:
@@ -42,7 +50,7 @@ class ArtifactIndex:
             conn.execute(insert(A).values(
                 name=record.name, kind=record.kind, size=record.size, dims=json.dumps(record.dims),
                 session_id=record.session_id, node_id=record.node_id, gallery=record.gallery,
-                created=record.created.timestamp()))
+                created=record.created.timestamp(), host=HOST))
 
     def list(self, *, session_id: str | None = None, kind: str | None = None, gallery: bool | None = None,
              limit: int = 500) -> list[ArtifactRow]:
@@ -57,17 +65,19 @@ class ArtifactIndex:
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(A.c.id.desc()).limit(limit)).all()
         return [ArtifactRow(r.name, r.kind, r.size, json.loads(r.dims), r.session_id, r.node_id,
-                            bool(r.gallery), r.created) for r in rows]
+                            bool(r.gallery), r.created, r.host) for r in rows]
 
 
 class Store:
-    def __init__(self, engine: Engine, home: Path, registry: Registry | None = None) -> None:
+    def __init__(self, engine: Engine, home: Path, registry: Registry | None = None,
+                 artifacts: Path | None = None) -> None:
         self.engine = engine
         self.home = home
         self.queue = QueueRepo(engine, registry)
+        self.workers = WorkerRegistry(engine)
         self.stats = StatsRepo(engine)
         self.artifact_index = ArtifactIndex(engine)
-        self.artifacts = FileArtifactStore(artifacts_dir(home), on_saved=self.artifact_index.record)
+        self.artifacts = FileArtifactStore(artifacts_dir(home, artifacts), on_saved=self.artifact_index.record)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -80,12 +90,13 @@ class Store:
 
 
 def open_store(url: str | None = None, home: Path | None = None, *, registry: Registry | None = None,
-               recover: bool = True) -> Store:
-    """Open (creating and migrating as needed) the database; fail sessions whose process died."""
+               recover: bool = True, artifacts: Path | str | None = None) -> Store:
+    """Open (creating and migrating as needed) the database; with `recover`, take back at once
+    the sessions of workers that are gone (see QueueRepo.take_back)."""
     home = data_dir(home)
     engine = make_engine(url or database_url(home))
     migrate.upgrade(engine)
-    store = Store(engine, home, registry)
+    store = Store(engine, home, registry, Path(artifacts) if artifacts is not None else None)
     if recover:
-        store.queue.recover_interrupted()
+        store.queue.take_back()
     return store

@@ -48,6 +48,12 @@ queue_items = Table(
     Column("error", Text),
     Column("traceback", Text),
     Column("summary", Text),
+    Column("attempt", Integer, nullable=False, default=1, server_default="1"),
+    Column("lost", Integer, nullable=False, default=0, server_default="0"),
+    Column("lease_until", Float),
+    Column("progress_node", String(200)),
+    Column("progress", Float),
+    Column("progress_at", Float),
     UniqueConstraint("batch_id", "idx", name="uq_queue_items_batch_idx"),
     Index("ix_queue_items_claim", "status", text("priority DESC"), "batch_id", "idx"),
     Index("ix_queue_items_batch_status", "batch_id", "status", "idx"),
@@ -64,6 +70,22 @@ artifacts = Table(
     Column("node_id", String(200)),
     Column("gallery", Boolean, nullable=False, default=False),
     Column("created", Float, nullable=False),
+    Column("host", String(200)),
+)
+
+workers = Table(
+    "workers", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("host", String(200), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started", Float, nullable=False),
+    Column("heartbeat", Float, nullable=False),
+    Column("lease_s", Float, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("current_item", Integer),
+    Column("sessions_done", Integer, nullable=False, default=0),
+    Column("capabilities", Text, nullable=False, default="{}"),
 )
 
 session_stats = Table(

@@ -1,4 +1,4 @@
-"""A worker process killed with SIGKILL mid-batch loses nothing: its session fails as "interrupted"."""
+"""A worker process killed with SIGKILL mid-batch loses nothing: its session goes back to pending."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import time
 from pathlib import Path
 
 from nodeeditor.engine.worker import Worker
-from nodeeditor.store.queue import COMPLETED, FAILED, IN_PROGRESS, INTERRUPTED, PENDING
+from nodeeditor.store.status import SessionStatus
+
+COMPLETED, FAILED, IN_PROGRESS, PENDING = (SessionStatus.COMPLETED, SessionStatus.FAILED,
+                                           SessionStatus.IN_PROGRESS, SessionStatus.PENDING)
 from nodeeditor.store.store import open_store
 from workflow_builder import build
 
@@ -43,15 +46,14 @@ def test_sigkill_mid_batch_then_restart_loses_no_session(store, registry, isolat
     restarted = open_store(home=isolated_home, registry=registry)
     try:
         counts = restarted.queue.counts()
-        assert counts[IN_PROGRESS] == 0 and counts[FAILED] == 1
-        assert counts[COMPLETED] + counts[FAILED] + counts[PENDING] == 8
-        (interrupted,) = restarted.queue.list_items(status=FAILED)
-        assert interrupted.error == INTERRUPTED
+        assert counts[IN_PROGRESS] == 0 and counts[FAILED] == 0
+        assert counts[COMPLETED] + counts[PENDING] == 8
+        (taken_back,) = [row for row in restarted.queue.list_items() if row.attempt == 2]
+        assert taken_back.status == PENDING and taken_back.item_id is not None
         worker = Worker(restarted, registry)
         assert worker.run_until_empty()["completed"] == counts[PENDING]
-        assert restarted.queue.retry(item_ids=[interrupted.item_id]) == 1
-        assert worker.run_until_empty()["completed"] == 1
         worker.hub.close()
         assert restarted.queue.counts()[COMPLETED] == 8
+        assert restarted.queue.get(taken_back.item_id).attempt == 2
     finally:
         restarted.close()

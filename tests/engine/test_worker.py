@@ -7,7 +7,10 @@ import time
 
 import worker_nodes
 from nodeeditor.engine.events import NodeStarted, QueueChanged, SessionCompleted, SessionStarted
-from nodeeditor.store.queue import CANCELED, COMPLETED, FAILED, PENDING
+from nodeeditor.store.status import SessionStatus
+
+CANCELED, COMPLETED, FAILED, PENDING = (SessionStatus.CANCELED, SessionStatus.COMPLETED, SessionStatus.FAILED,
+                                        SessionStatus.PENDING)
 from workflow_builder import build
 
 from .conftest import axis_batch

@@ -16,7 +16,9 @@ from nodeeditor.paths import database_url
 from nodeeditor.store import migrate
 from nodeeditor.store.artifacts import ArtifactError
 from nodeeditor.store.db import make_engine
-from nodeeditor.store.queue import COMPLETED, PENDING
+from nodeeditor.store.status import SessionStatus
+
+COMPLETED, PENDING = SessionStatus.COMPLETED, SessionStatus.PENDING
 from nodeeditor.store.store import open_store
 
 from .conftest import seeds
@@ -81,7 +83,7 @@ store = open_store(home=Path({home!r}))
 Path({home!r}, sys.argv[1] + ".ready").touch()
 while not Path({home!r}, "go").exists():
     time.sleep(0.005)
-while (claimed := store.queue.claim_next(sys.argv[1])) is not None:
+while (claimed := store.queue.claim(sys.argv[1])) is not None:
     print(claimed.batch_id, claimed.index, flush=True)
     time.sleep(0.001)  # like a worker running the session: the claimers stay side by side
 """

@@ -8,7 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from nodeeditor.core.errors import GraphValidationError
-from nodeeditor.store.queue import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PENDING, item_key
+from nodeeditor.store.queue import item_key
+from nodeeditor.store.status import SessionStatus
+
+PENDING, IN_PROGRESS, COMPLETED, FAILED, CANCELED = (SessionStatus.PENDING, SessionStatus.IN_PROGRESS,
+                                                     SessionStatus.COMPLETED, SessionStatus.FAILED,
+                                                     SessionStatus.CANCELED)
 from nodeeditor.store.tables import batches, queue_items
 
 from .conftest import seeds
@@ -38,27 +43,27 @@ def test_claims_follow_priority_then_fifo(store, workflow):
     first = store.queue.enqueue(workflow, seeds(2)).batch_id
     urgent = store.queue.enqueue(workflow, seeds(1), priority=5).batch_id
     later = store.queue.enqueue(workflow, seeds(1)).batch_id
-    order = [(c.batch_id, c.index) for c in iter(lambda: store.queue.claim_next("w"), None)]
+    order = [(c.batch_id, c.index) for c in iter(lambda: store.queue.claim("w"), None)]
     assert order == [(urgent, 0), (first, 0), (first, 1), (later, 0)]
 
 
 def test_front_of_queue_runs_before_everything_pending(store, workflow):
     store.queue.enqueue(workflow, seeds(2), priority=7)
     front = store.queue.enqueue(workflow, seeds(1), front=True).batch_id
-    assert store.queue.claim_next("w").batch_id == front
+    assert store.queue.claim("w").batch_id == front
 
 
 def test_a_claim_carries_the_session_values(store, workflow):
     store.queue.enqueue(workflow, seeds(3))
-    store.queue.claim_next("w")
-    claimed = store.queue.claim_next("w")
+    store.queue.claim("w")
+    claimed = store.queue.claim("w")
     assert (claimed.index, claimed.overrides, claimed.field_values) == (1, {("n", "extra"): 1}, {"n.extra": 1})
     assert claimed.workflow.node("n").type == "testq_count" and len(claimed.session_id) == 32
 
 
 def test_finishing_records_status_error_and_traceback(store, workflow):
     store.queue.enqueue(workflow, seeds(2))
-    done, broken = store.queue.claim_next("w"), store.queue.claim_next("w")
+    done, broken = store.queue.claim("w"), store.queue.claim("w")
     assert store.queue.complete(done.item_id, {"outputs": {"n.value": "1"}})
     assert store.queue.fail(broken.item_id, "node 'n' failed: boom", "Traceback: ...")
     first, second = store.queue.list_items()
@@ -73,7 +78,7 @@ def test_claims_from_many_threads_never_share_a_session(store, workflow):
     lock = threading.Lock()
 
     def work(name: str) -> None:
-        while (session := store.queue.claim_next(name)) is not None:
+        while (session := store.queue.claim(name)) is not None:
             with lock:
                 claimed.append((session.batch_id, session.index))
 
@@ -88,13 +93,13 @@ def test_claims_from_many_threads_never_share_a_session(store, workflow):
 def test_canceling_a_pending_session_skips_it(store, workflow):
     batch = store.queue.enqueue(workflow, seeds(3)).batch_id
     assert store.queue.cancel_item(item_key(batch, 1))
-    assert [c.index for c in iter(lambda: store.queue.claim_next("w"), None)] == [0, 2]
+    assert [c.index for c in iter(lambda: store.queue.claim("w"), None)] == [0, 2]
     assert store.queue.counts() == {PENDING: 0, IN_PROGRESS: 2, COMPLETED: 0, FAILED: 0, CANCELED: 1}
 
 
 def test_canceling_a_running_session_asks_its_worker_to_stop(store, workflow):
     store.queue.enqueue(workflow, seeds(1))
-    running = store.queue.claim_next("w")
+    running = store.queue.claim("w")
     assert not store.queue.is_cancel_requested(running.item_id)
     assert store.queue.cancel_item(running.item_id)
     assert store.queue.is_cancel_requested(running.item_id)
@@ -105,36 +110,36 @@ def test_canceling_a_running_session_asks_its_worker_to_stop(store, workflow):
 def test_cancel_batch_and_cancel_pending(store, workflow):
     one = store.queue.enqueue(workflow, seeds(4)).batch_id
     two = store.queue.enqueue(workflow, seeds(5)).batch_id
-    store.queue.claim_next("w")
+    store.queue.claim("w")
     assert store.queue.cancel_batch(one) == 3
     assert store.queue.counts(one) == {PENDING: 0, IN_PROGRESS: 1, COMPLETED: 0, FAILED: 0, CANCELED: 3}
     assert store.queue.cancel_pending() == 5
     assert store.queue.counts(two)[CANCELED] == 5
-    assert store.queue.claim_next("w") is None
+    assert store.queue.claim("w") is None
 
 
 def test_retry_makes_failed_and_canceled_sessions_pending_again(store, workflow):
     batch = store.queue.enqueue(workflow, seeds(4)).batch_id
-    failed = store.queue.claim_next("w")
+    failed = store.queue.claim("w")
     store.queue.fail(failed.item_id, "boom", "")
     store.queue.cancel_pending()
     assert store.queue.counts(batch)[CANCELED] == 3
     assert store.queue.retry(item_ids=[failed.item_id, item_key(batch, 2)]) == 2
-    assert [c.index for c in iter(lambda: store.queue.claim_next("w"), None)] == [0, 2]
+    assert [c.index for c in iter(lambda: store.queue.claim("w"), None)] == [0, 2]
     assert store.queue.retry(batch_id=batch) == 2
-    assert sorted(c.index for c in iter(lambda: store.queue.claim_next("w"), None)) == [1, 3]
+    assert sorted(c.index for c in iter(lambda: store.queue.claim("w"), None)) == [1, 3]
 
 
 def test_clear_finished_keeps_pending_sessions_and_stats(store, workflow):
     from nodeeditor.engine.runner import NodeStat
 
     batch = store.queue.enqueue(workflow, seeds(5)).batch_id
-    done = store.queue.claim_next("w")
+    done = store.queue.claim("w")
     store.queue.complete(done.item_id, {}, stats=[NodeStat("n", "n", "testq_count", 0.01)])
     store.queue.cancel_item(item_key(batch, 3))
     assert store.queue.clear_finished() == 2
     assert store.queue.counts() == {PENDING: 3, IN_PROGRESS: 0, COMPLETED: 0, FAILED: 0, CANCELED: 0}
-    assert [c.index for c in iter(lambda: store.queue.claim_next("w"), None)] == [1, 2, 4]
+    assert [c.index for c in iter(lambda: store.queue.claim("w"), None)] == [1, 2, 4]
     assert store.stats.by_node_type()[0].calls == 1
 
 
@@ -149,7 +154,7 @@ def test_listing_pages_are_stable_across_stored_and_virtual_sessions(store, work
     first = store.queue.enqueue(workflow, seeds(7)).batch_id
     second = store.queue.enqueue(workflow, seeds(6)).batch_id
     for _ in range(3):
-        store.queue.complete(store.queue.claim_next("w").item_id, {})
+        store.queue.complete(store.queue.claim("w").item_id, {})
     store.queue.cancel_item(item_key(first, 5))
     everything = store.queue.list_items(limit=100)
     assert [r.key for r in everything] == [item_key(first, i) for i in range(7)] + [item_key(second, i) for i in range(6)]
@@ -165,7 +170,7 @@ def test_listing_pages_are_stable_across_stored_and_virtual_sessions(store, work
 def test_listing_and_counting_filter_by_status_and_batch(store, workflow):
     first = store.queue.enqueue(workflow, seeds(3)).batch_id
     second = store.queue.enqueue(workflow, seeds(2)).batch_id
-    store.queue.fail(store.queue.claim_next("w").item_id, "boom", "")
+    store.queue.fail(store.queue.claim("w").item_id, "boom", "")
     assert [r.key for r in store.queue.list_items(status=FAILED)] == [item_key(first, 0)]
     assert [r.key for r in store.queue.list_items(status=PENDING, batch_id=second)] == [
         item_key(second, 0), item_key(second, 1)]
@@ -174,7 +179,7 @@ def test_listing_and_counting_filter_by_status_and_batch(store, workflow):
 
 
 def test_the_claim_queries_walk_an_index_in_their_own_order(store):
-    from nodeeditor.store.queue import _NEXT_BATCH, _NEXT_ITEM
+    from nodeeditor.store.claims import _NEXT_BATCH, _NEXT_ITEM
 
     with store.engine.connect() as conn:
         for statement in (_NEXT_ITEM, _NEXT_BATCH):
@@ -183,20 +188,21 @@ def test_the_claim_queries_walk_an_index_in_their_own_order(store):
             assert "INDEX ix_" in plan and "TEMP B-TREE" not in plan, plan
 
 
-def test_recovery_fails_sessions_of_dead_processes_only(store, workflow):
+def test_opening_the_store_takes_back_sessions_of_dead_processes_only(store, workflow, isolated_home):
     store.queue.enqueue(workflow, seeds(3))
-    mine = store.queue.claim_next("w")
-    orphan = store.queue.claim_next("w")
+    mine = store.queue.claim("w")
+    orphan = store.queue.claim("w")
     with store.engine.begin() as conn:
         conn.execute(queue_items.update().where(queue_items.c.id == orphan.item_id).values(worker_pid=2 ** 22 + 7))
-    assert store.queue.recover_interrupted() == 1
-    assert store.queue.get(orphan.item_id).status == FAILED
-    assert store.queue.get(orphan.item_id).error == "interrupted"
+    assert store.queue.take_back() == 1
+    taken = store.queue.get(orphan.item_id)
+    assert (taken.status, taken.attempt, taken.worker_id) == (PENDING, 2, None)
     assert store.queue.get(mine.item_id).status == IN_PROGRESS
-    assert store.queue.retry(item_ids=[orphan.item_id]) == 1
+    again = store.queue.claim("w2")
+    assert (again.item_id, again.attempt, again.index) == (orphan.item_id, 2, orphan.index)
 
 
 def test_changing_the_workflow_after_enqueue_leaves_queued_sessions_alone(store, workflow):
     store.queue.enqueue(workflow, seeds(1))
     workflow.node("n").inputs["value"] = 99
-    assert store.queue.claim_next("w").workflow.node("n").inputs["value"] == 1
+    assert store.queue.claim("w").workflow.node("n").inputs["value"] == 1

@@ -46,7 +46,7 @@ def finish(store, count: int, status: str = "completed") -> list[int]:
     """Claim and finish `count` sessions by hand, as a worker would; returns their item ids."""
     ids = []
     for _ in range(count):
-        claimed = store.queue.claim_next("test")
+        claimed = store.queue.claim("test")
         if status == "completed":
             store.queue.complete(claimed.item_id, {})
         else:

@@ -17,7 +17,7 @@ KEYS = [key for key, _title in COLUMNS]
 
 def _run_by_hand(store, durations: dict[str, tuple[str, float]], cached: bool = False) -> int:
     """Claim the next session and finish it with these (node type, seconds) per node."""
-    claimed = store.queue.claim_next("test")
+    claimed = store.queue.claim("test")
     stats = [NodeStat(node, node, kind, seconds, ram_delta=1000, peak_rss=50_000_000 + int(seconds * 1e6),
                       cached=cached) for node, (kind, seconds) in durations.items()]
     store.queue.complete(claimed.item_id, {}, stats=stats, duration_s=sum(s for _t, s in durations.values()))

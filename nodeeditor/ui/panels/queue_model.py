@@ -23,6 +23,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
+from nodeeditor.store.status import SessionStatus
 from nodeeditor.ui.store_reader import InlineReader
 from nodeeditor.ui.units import format_duration
 
@@ -32,8 +33,8 @@ HEADERS = ("Id", "Batch", "Status", "Field values", "Started", "Duration", "Erro
 Order = tuple[int, int]
 """Where a row sits: (batch id, index in the batch), the order list_items pages in."""
 STATUS_COLOURS = {
-    "pending": "#8a8f98", "in_progress": "#3b82f6", "completed": "#22a559",
-    "failed": "#e5484d", "canceled": "#b0833a",
+    SessionStatus.PENDING: "#8a8f98", SessionStatus.IN_PROGRESS: "#3b82f6", SessionStatus.COMPLETED: "#22a559",
+    SessionStatus.FAILED: "#e5484d", SessionStatus.CANCELED: "#b0833a",
 }
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,7 +64,7 @@ def duration_of(row: Any, now: float | None = None) -> float | None:
         return None
     finished = _timestamp(row.finished)
     if finished is None:
-        if row.status != "in_progress":
+        if row.status != SessionStatus.IN_PROGRESS:
             return None
         finished = now if now is not None else time.time()
     return max(0.0, finished - started)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView,
                                QLabel, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from nodeeditor.store.status import RETRYABLE, SHOWN, SessionStatus
 from nodeeditor.ui.store_reader import StoreReader
 
 from .queue_model import COLUMNS, QueueTableModel
@@ -21,7 +22,6 @@ REFRESH_INTERVAL_MS = 250
 """Fastest the visible rows are re-read while the worker reports changes."""
 IDLE_REFRESH_MS = 3000
 """Slow re-read that picks up changes made elsewhere (the CLI, another worker process)."""
-STATUSES = ("pending", "in_progress", "completed", "failed", "canceled")
 
 
 class QueuePanel(QWidget):
@@ -47,8 +47,8 @@ class QueuePanel(QWidget):
 
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", None)
-        for status in STATUSES:
-            self.status_filter.addItem(status.replace("_", " ").capitalize(), status)
+        for status in SHOWN:
+            self.status_filter.addItem(status.replace("_", " ").capitalize(), status.value)
         self.batch_filter = QComboBox()
         self.batch_filter.addItem("All batches", None)
         self.batch_filter.setMinimumContentsLength(14)
@@ -202,7 +202,7 @@ class QueuePanel(QWidget):
         if counts is None:
             return
         shown = counts.get(self.model.status, 0) if self.model.status else sum(counts.values())
-        parts = [f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in STATUSES if counts.get(s)]
+        parts = [f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in SHOWN if counts.get(s)]
         self.summary.setText(f"{self.model.rowCount()} of {shown} loaded · " + (", ".join(parts) or "empty"))
 
     def _filter_changed(self) -> None:
@@ -244,7 +244,7 @@ class QueuePanel(QWidget):
             selection.select(self.model.index(row, 0), flags)
 
     def cancel_selected(self) -> None:
-        keys = [row.key for row in self.selected_rows() if row.status in ("pending", "in_progress")]
+        keys = [row.key for row in self.selected_rows() if row.status in (SessionStatus.PENDING, SessionStatus.IN_PROGRESS)]
         self._act(lambda: [self.queue.cancel_item(key) for key in keys])
 
     def cancel_batch(self) -> None:
@@ -256,7 +256,7 @@ class QueuePanel(QWidget):
 
     def retry_failed(self) -> None:
         """Retry the selected failed or canceled rows, or all of them in the batch shown (or queue)."""
-        chosen = [row.key for row in self.selected_rows() if row.status in ("failed", "canceled")]
+        chosen = [row.key for row in self.selected_rows() if row.status in RETRYABLE]
         batch_id = self.model.batch_id
         self._act(lambda: self.queue.retry(item_ids=chosen) if chosen else self.queue.retry(batch_id=batch_id))
 

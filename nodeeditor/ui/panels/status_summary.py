@@ -16,13 +16,14 @@ import psutil
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from nodeeditor.store.status import SessionStatus
 from nodeeditor.ui.units import format_bytes
 
 RSS_INTERVAL_MS = 1000
 SAMPLE_FRESH_S = 2.0
 """A worker memory sample younger than this stands in for reading the RSS here."""
-SHOWN = (("pending", "pending"), ("in_progress", "running"), ("completed", "done"),
-         ("failed", "failed"), ("canceled", "canceled"))
+SHOWN = ((SessionStatus.PENDING, "pending"), (SessionStatus.IN_PROGRESS, "running"),
+         (SessionStatus.COMPLETED, "done"), (SessionStatus.FAILED, "failed"), (SessionStatus.CANCELED, "canceled"))
 
 
 class StatusSummary(QWidget):

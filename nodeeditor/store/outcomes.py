@@ -1,0 +1,69 @@
+"""How a running session ends: completed, failed or canceled, with its figures, fenced by attempt.
+
+Each outcome is one transaction of its own (the next claim is another), guarded by the attempt
+the worker was given: a worker that resumes after its session was taken back (SIGSTOP, a
+network pause) writes neither status nor figures over the newer attempt, and is told STALE.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Sequence
+
+from sqlalchemy import Engine
+
+from .claims import fence_result
+from .db import writing
+from .queue_rows import Written
+from .stats import NodeFigures, record_session
+from .transitions import transition
+from .status import FINISHED, SessionStatus
+
+
+class Outcomes:
+    """complete / fail / mark_canceled verbs of QueueRepo (see queue.py)."""
+
+    engine: Engine
+
+    def finish(self, item_id: int, status: SessionStatus, *, attempt: int | None = None,
+               summary: dict[str, Any] | None = None, error: str | None = None, traceback: str | None = None,
+               stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> Written:
+        """End a running session with `status` (completed, failed or canceled) and record its
+        figures in the same transaction.
+
+        Workers always pass the `attempt` they claimed: the write happens only while the session
+        still runs under that attempt. Without it (tools, tests) any running attempt is ended.
+        """
+        status = SessionStatus(status)
+        if status not in FINISHED:
+            raise ValueError(f"{status!r} is not a finished status")
+        now = time.time()
+        where: dict[str, Any] = {"id": item_id} if attempt is None else {"id": item_id, "attempt": attempt}
+        with writing(self.engine) as conn:
+            rows = transition(conn, where, (SessionStatus.IN_PROGRESS,), status,
+                              returning=("batch_id", "session_id", "started"), finished=now, error=error,
+                              traceback=traceback, lease_until=None,
+                              summary=json.dumps(summary, default=str) if summary is not None else None)
+            if not rows:
+                return fence_result(conn, item_id, attempt)
+            _id, batch_id, session_id, started = rows[0]
+            if stats is not None:
+                record_session(conn, item_id=item_id, batch_id=batch_id, session_id=session_id, status=status,
+                               stats=stats, duration_s=duration_s if duration_s is not None else now - (started or now))
+        return Written.WRITTEN
+
+    def complete(self, item_id: int, summary: dict[str, Any], *, attempt: int | None = None,
+                 stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> Written:
+        return self.finish(item_id, SessionStatus.COMPLETED, attempt=attempt, summary=summary, stats=stats,
+                           duration_s=duration_s)
+
+    def fail(self, item_id: int, error: str, traceback: str = "", *, attempt: int | None = None,
+             stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> Written:
+        return self.finish(item_id, SessionStatus.FAILED, attempt=attempt, error=error, traceback=traceback,
+                           stats=stats, duration_s=duration_s)
+
+    def mark_canceled(self, item_id: int, *, attempt: int | None = None,
+                      stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> Written:
+        return self.finish(item_id, SessionStatus.CANCELED, attempt=attempt, error="canceled", stats=stats,
+                           duration_s=duration_s)
