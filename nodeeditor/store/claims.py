@@ -225,15 +225,15 @@ class Claims:
     def _take_back_one(conn: Connection, item_id: int, attempt: int, times_lost: int, cancel_requested: bool,
                        max_attempts: int) -> list[tuple]:
         where = {"id": item_id, "attempt": attempt}  # a worker that renewed meanwhile keeps it
-        common: dict[str, Any] = dict(_RELEASED, attempt=_NEXT_ATTEMPT, lost=_ONE_MORE_LOST, cancel_requested=False)
+        common: dict[str, Any] = dict(_RELEASED, lost=_ONE_MORE_LOST, cancel_requested=False)
         if cancel_requested:
             return transition(conn, where, (IN_PROGRESS,), SessionStatus.CANCELED, finished=time.time(),
                               error="canceled", **common)
-        if times_lost >= max_attempts:
+        if times_lost >= max_attempts:  # ends here: the row keeps the attempt that was lost
             return transition(conn, where, (IN_PROGRESS,), SessionStatus.FAILED, finished=time.time(),
                               error=LOST_ERROR.format(n=times_lost),
                               traceback="the worker running this session stopped renewing its lease", **common)
-        return transition(conn, where, (IN_PROGRESS,), PENDING, **common)
+        return transition(conn, where, (IN_PROGRESS,), PENDING, attempt=_NEXT_ATTEMPT, **common)
 
     def is_cancel_requested(self, item_id: int) -> bool:
         with self.engine.connect() as conn:

@@ -21,12 +21,13 @@ from nodeeditor.store.status import SessionStatus
 COMPLETED, PENDING = SessionStatus.COMPLETED, SessionStatus.PENDING
 from nodeeditor.store.store import open_store
 
-from .conftest import seeds
+from .conftest import on, seeds
 
 TESTS = Path(__file__).resolve().parents[1]
 
 
 def test_every_connection_gets_wal_foreign_keys_and_a_busy_timeout(store):
+    on(store, "sqlite")
     for _ in range(2):
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -34,26 +35,29 @@ def test_every_connection_gets_wal_foreign_keys_and_a_busy_timeout(store):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
 
 
-def test_opening_an_older_database_upgrades_it_and_keeps_its_rows(isolated_home, workflow):
-    engine = make_engine(database_url(isolated_home))
+def test_opening_an_older_database_upgrades_it_and_keeps_its_rows(db_url, isolated_home, workflow):
+    engine = make_engine(db_url)
     migrate.upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO batches (id, name, workflow, data, count, priority, created, next_index, stop_index,"
-            " end_index, open) VALUES (1, 'old', :wf, :data, 3, 0, 1.0, 1, 3, 3, 1)"),
-            {"wf": workflow.model_dump_json(), "data": seeds(3).model_dump_json()})
+            " end_index, open) VALUES (1, 'old', :wf, :data, 3, 0, 1.0, 1, 3, 3, :yes)"),
+            {"wf": workflow.model_dump_json(), "data": seeds(3).model_dump_json(), "yes": True})
         conn.execute(text("INSERT INTO queue_items (batch_id, idx, status, priority, cancel_requested, created,"
-                          " finished) VALUES (1, 0, 'completed', 0, 0, 1.0, 2.0)"))
+                          " finished) VALUES (1, 0, 'completed', 0, :no, 1.0, 2.0)"), {"no": False})
         conn.execute(text("INSERT INTO artifacts (name, kind, size, dims, gallery, created)"
-                          " VALUES ('img_old.png', 'image', 10, '[1, 1]', 0, 1.0)"))
+                          " VALUES ('img_old.png', 'image', 10, '[1, 1]', :no, 1.0)"), {"no": False})
     engine.dispose()
-    assert migrate.current_revision(make_engine(database_url(isolated_home))) == "0001"
-    store = open_store(home=isolated_home)
+    old = make_engine(db_url)
+    assert migrate.current_revision(old) == "0001"
+    old.dispose()
+    store = open_store(db_url, home=isolated_home)
     try:
         assert migrate.current_revision(store.engine) == migrate.head_revision() != "0001"
         assert store.queue.counts() == {PENDING: 2, "in_progress": 0, COMPLETED: 1, "failed": 0, "canceled": 0}
         assert [a.name for a in store.artifact_index.list()] == ["img_old.png"]
         assert store.stats.by_node_type() == []
+        assert store.queue.list_items()[0].attempt == 1 and store.workers.list() == []
     finally:
         store.close()
 
@@ -79,7 +83,7 @@ sys.path.insert(0, {tests!r})
 import worker_nodes
 from pathlib import Path
 from nodeeditor.store.store import open_store
-store = open_store(home=Path({home!r}))
+store = open_store({url!r}, home=Path({home!r}))
 Path({home!r}, sys.argv[1] + ".ready").touch()
 while not Path({home!r}, "go").exists():
     time.sleep(0.005)
@@ -89,9 +93,9 @@ while (claimed := store.queue.claim(sys.argv[1])) is not None:
 """
 
 
-def test_two_processes_claiming_at_once_never_share_a_session(store, workflow, isolated_home):
+def test_two_processes_claiming_at_once_never_share_a_session(store, db_url, workflow, isolated_home):
     store.queue.enqueue(workflow, seeds(2000))
-    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home))
+    script = CLAIMER.format(tests=str(TESTS), home=str(isolated_home), url=db_url)
     procs = [subprocess.Popen([sys.executable, "-c", script, f"p{i}"], stdout=subprocess.PIPE, text=True)
              for i in range(2)]
     deadline = time.monotonic() + 60

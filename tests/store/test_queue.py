@@ -16,7 +16,7 @@ PENDING, IN_PROGRESS, COMPLETED, FAILED, CANCELED = (SessionStatus.PENDING, Sess
                                                      SessionStatus.CANCELED)
 from nodeeditor.store.tables import batches, queue_items
 
-from .conftest import seeds
+from .conftest import on, seeds
 
 
 def rows_in(store, table) -> int:
@@ -179,6 +179,7 @@ def test_listing_and_counting_filter_by_status_and_batch(store, workflow):
 
 
 def test_the_claim_queries_walk_an_index_in_their_own_order(store):
+    on(store, "sqlite")
     from nodeeditor.store.claims import _NEXT_BATCH, _NEXT_ITEM
 
     with store.engine.connect() as conn:
@@ -186,6 +187,18 @@ def test_the_claim_queries_walk_an_index_in_their_own_order(store):
             sql = str(statement.statement.compile(conn, compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "INDEX ix_" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_claim_queries_need_no_sort_on_postgresql(store):
+    on(store, "postgresql")
+    from nodeeditor.store.claims import _NEXT_BATCH, _NEXT_ITEM
+
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # an empty table would be scanned otherwise
+        for statement in (_NEXT_ITEM, _NEXT_BATCH):
+            sql = str(statement.statement.compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + sql))
+            assert "Index Scan using ix_" in plan and "Sort" not in plan, plan
 
 
 def test_opening_the_store_takes_back_sessions_of_dead_processes_only(store, workflow, isolated_home):
