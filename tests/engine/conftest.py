@@ -9,7 +9,14 @@ import pytest
 import worker_nodes
 from nodeeditor.core.batch import Batch
 from nodeeditor.engine.worker import Worker
+from nodeeditor.paths import database_url
 from store.conftest import registry, store  # noqa: F401  (shared fixtures)
+
+
+@pytest.fixture
+def db_url(isolated_home):
+    """The store of engine tests is SQLite; a test of a shared queue asks for `pg_url` (tests/pg.py)."""
+    return database_url(isolated_home)
 
 
 @pytest.fixture
