@@ -18,6 +18,7 @@ from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionStarted
+from nodeeditor.store.status import SessionStatus
 
 from .bridge import EngineBridge
 from .main_window import MainWindow
@@ -217,7 +218,7 @@ class RunController(QObject):
         if event.session_id in self.watched_sessions:
             if self.heat_measure:
                 self._paint_heat()
-            if event.status == "failed" and event.error:
+            if event.status == SessionStatus.FAILED and event.error:
                 self.window.statusBar().showMessage(f"Session failed: {event.error}", 10000)
 
     def _thumbnail_ready(self, name: str, image: QImage) -> None:

@@ -76,10 +76,10 @@ class StatusSummary(QWidget):
 
     def _show_counts(self) -> None:
         counts = dict(self._counts)
-        if self._session is not None and not counts.get("in_progress"):
-            counts["in_progress"] = 1
-            if counts.get("pending"):
-                counts["pending"] -= 1
+        if self._session is not None and not counts.get(SessionStatus.IN_PROGRESS):
+            counts[SessionStatus.IN_PROGRESS] = 1
+            if counts.get(SessionStatus.PENDING):
+                counts[SessionStatus.PENDING] -= 1
         parts = [f"{counts.get(key, 0)} {label}" for key, label in SHOWN if counts.get(key)]
         self.counts_label.setText(" · ".join(parts) if parts else "queue empty")
 
