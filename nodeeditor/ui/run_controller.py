@@ -20,6 +20,7 @@ from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionStarted
 from nodeeditor.store.status import SessionStatus
 
+from .axis_marks import AxisMarks
 from .bridge import EngineBridge
 from .main_window import MainWindow
 from .panels.background_loader import BackgroundLoader
@@ -60,6 +61,8 @@ class RunController(QObject):
         self.current_batch: int | None = None
         self.heat_measure: str | None = None
         self._thumb_nodes: dict[str, str] = {}
+        self._node_thumbs: dict[str, QImage] = {}
+        """The last thumbnail of each node, painted again when undo brings a node back."""
         # decoding a full image on the GUI thread would stall it; thumbnails are made on a pool
         self._thumbnails = BackgroundLoader(lambda name: QImage(str(store.artifacts.thumbnail(name))),
                                             parent=self)
@@ -142,7 +145,10 @@ class RunController(QObject):
         self.batch_panel.enqueueRequested.connect(self.enqueue)
         self.batch_panel.changed.connect(self._batch_changed)
         self.gallery.restoreRequested.connect(lambda path: self.window.open_path(Path(path)))
+        self.axis_marks = AxisMarks(self.window.scene, self.batch_panel, self.use_as_axis)
+        self.batch_panel.changed.connect(self.axis_marks.refresh)
         doc = self.window.document
+        doc.node_added.connect(self._node_returned)
         doc.reset.connect(self._document_reset)
         doc.changed.connect(lambda: self.batch_panel.set_workflow(doc.workflow))
         self.window.scene.selectionChanged.connect(self._selection_changed)
@@ -225,7 +231,20 @@ class RunController(QObject):
         node_id = self._thumb_nodes.pop(name, None)
         item = self.window.node_item(node_id) if node_id else None
         if item is not None and not image.isNull():
+            self._node_thumbs[node_id] = image
             item.set_thumbnail(image)
+
+    def _node_returned(self, node_id: str) -> None:
+        """A node (re)appears, e.g. by undo: it shows its last run, thumbnail and axis markers again."""
+        item = self.window.node_item(node_id)
+        if item is None:
+            return
+        self._paint(node_id)
+        if node_id in self._node_thumbs:
+            item.set_thumbnail(self._node_thumbs[node_id])
+        if self.heat_measure:
+            self._paint_heat()
+        self.axis_marks.refresh()
 
     def _paint(self, node_id: str) -> None:
         item = self.window.node_item(node_id)
@@ -249,6 +268,7 @@ class RunController(QObject):
     def _document_reset(self) -> None:
         doc = self.window.document
         self.board.begin([])
+        self._node_thumbs.clear()
         self.current_batch = None
         self._restoring = True
         try:
@@ -258,6 +278,7 @@ class RunController(QObject):
             self.window.statusBar().showMessage(f"Saved batch ignored: {exc}", 10000)
         finally:
             self._restoring = False
+        self.axis_marks.refresh()
         self._selection_changed()
 
     def _batch_changed(self) -> None:

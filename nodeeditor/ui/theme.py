@@ -45,6 +45,7 @@ NODE_MISSING = QColor("#7a2e2e")
 TEXT = QColor("#e6e6e6")
 TEXT_DIM = QColor("#9a9ca3")
 FIELD_BG = QColor("#1b1c1f")
+AXIS_MARK = QColor("#7c3aed")
 LINK_SELECTED = QColor("#ffffff")
 CUT_LINE = QColor("#ff6b6b")
 BADGE_COLORS = {"queued": QColor("#718096"), "running": QColor("#3182ce"),

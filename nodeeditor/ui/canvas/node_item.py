@@ -119,6 +119,8 @@ class NodeItem(QGraphicsRectItem):
         self.badge: tuple[str, str, float | None] | None = None
         self.heat: tuple[QColor, float] | None = None
         self.thumbnail: QImage | None = None
+        self.axis_marks: dict[str, str] = {}
+        """Inputs that are batch axes -> what their marker says instead of the value."""
         self.highlight: dict[tuple[str, bool], bool] | None = None
         """While a link is dragged: (field, output) -> compatible; None otherwise."""
         self._height = 0.0
@@ -259,6 +261,19 @@ class NodeItem(QGraphicsRectItem):
             self.heat = heat
             self.update()
 
+    def set_axis_marks(self, marks: dict[str, str]) -> None:
+        """Mark inputs used as batch axes: the marker replaces the value in the row."""
+        if marks != self.axis_marks:
+            self.axis_marks = dict(marks)
+            self.update()
+
+    def axis_mark_at(self, scene_pos: QPointF) -> str | None:
+        """The input whose axis marker is under `scene_pos`."""
+        row = self.input_row_at(scene_pos)
+        if row is None or row.field not in self.axis_marks:
+            return None
+        return row.field if self.value_rect(row).adjusted(-2, -2, 2, 2).contains(self.mapFromScene(scene_pos)) else None
+
     def set_thumbnail(self, image: QImage | None) -> None:
         """Paint an image preview under the rows (None removes it)."""
         self.thumbnail = None if image is None or image.isNull() else image.scaled(
@@ -287,6 +302,8 @@ class NodeItem(QGraphicsRectItem):
                 if row.spec is not None and row.spec.description:
                     lines.append(row.spec.description)
                 lines += self.issues.get(row.field, []) if not row.output else []
+                if not row.output and row.field in self.axis_marks:
+                    lines.append(f"Batch axis ({self.axis_marks[row.field]}): click to edit it in the Batch dock")
                 return "\n".join(lines)
         if self.spec is None:
             return f"Node type {self.node.type!r} is not installed; its inputs and links are kept."
@@ -322,6 +339,8 @@ class NodeItem(QGraphicsRectItem):
         painter.save()
         painter.setClipRect(QRectF(0, 0, body.width(), theme.HEADER_H))
         painter.fillPath(path, header_color)
+        if self.heat is not None:  # the header only: the rows keep their contrast
+            painter.fillPath(path, self.heat[0])
         painter.restore()
         painter.setFont(theme.font(9.5, True))
         painter.setPen(theme.TEXT)
@@ -380,7 +399,21 @@ class NodeItem(QGraphicsRectItem):
             self._paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,
                                self.highlight is not None and not faded)
 
+    def _paint_axis_mark(self, painter: QPainter, row: Row) -> None:
+        rect = self.value_rect(row)
+        painter.setBrush(theme.AXIS_MARK)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setPen(QColor("#ffffff"))
+        inner = rect.adjusted(6, 0, -6, 0)
+        painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         painter.fontMetrics().elidedText(self.axis_marks[row.field], Qt.TextElideMode.ElideRight,
+                                                          int(inner.width())))
+
     def _paint_value(self, painter: QPainter, row: Row) -> None:
+        if row.field in self.axis_marks:
+            self._paint_axis_mark(painter, row)
+            return
         rect = self.value_rect(row)
         value = self.node.inputs.get(row.field, row.spec.default if row.spec else None)
         painter.setBrush(theme.FIELD_BG)
@@ -424,7 +457,9 @@ class NodeItem(QGraphicsRectItem):
 
     def _paint_heat(self, painter: QPainter, path: QPainterPath, body: QRectF) -> None:
         color, share = self.heat
-        painter.fillPath(path, color)
+        bar = QColor(color)
+        bar.setAlpha(255)
+        painter.fillRect(QRectF(0, theme.HEADER_H, body.width() * max(0.0, min(1.0, share)), 3), bar)
         painter.setFont(theme.font(8, True))
         painter.setPen(QColor("#ffffff"))
         painter.drawText(QRectF(0, 0, body.width() - theme.PAD, theme.HEADER_H),
