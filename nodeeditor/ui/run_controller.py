@@ -148,7 +148,7 @@ class RunController(QObject):
         self.axis_marks = AxisMarks(self.window.scene, self.batch_panel, self.use_as_axis)
         self.batch_panel.changed.connect(self.axis_marks.refresh)
         doc = self.window.document
-        doc.node_added.connect(self._node_returned)
+        doc.nodes_added.connect(self._nodes_returned)
         doc.reset.connect(self._document_reset)
         doc.changed.connect(lambda: self.batch_panel.set_workflow(doc.workflow))
         self.window.scene.selectionChanged.connect(self._selection_changed)
@@ -234,14 +234,15 @@ class RunController(QObject):
             self._node_thumbs[node_id] = image
             item.set_thumbnail(image)
 
-    def _node_returned(self, node_id: str) -> None:
-        """A node (re)appears, e.g. by undo: it shows its last run, thumbnail and axis markers again."""
-        item = self.window.node_item(node_id)
-        if item is None:
-            return
-        self._paint(node_id)
-        if node_id in self._node_thumbs:
-            item.set_thumbnail(self._node_thumbs[node_id])
+    def _nodes_returned(self, node_ids: list[str]) -> None:
+        """Nodes (re)appear, e.g. by undo: they show their last run, thumbnail and axis markers again."""
+        for node_id in node_ids:
+            item = self.window.node_item(node_id)
+            if item is None:
+                continue
+            self._paint(node_id)
+            if node_id in self._node_thumbs:
+                item.set_thumbnail(self._node_thumbs[node_id])
         if self.heat_measure:
             self._paint_heat()
         self.axis_marks.refresh()
