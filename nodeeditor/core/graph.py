@@ -12,10 +12,11 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from .inference import COLLECT, FLOWING, infer, mixed_kinds
 from .node import InputKind, NodeSpec, validation_message
 from .ports import node_spec
 from .registry import Registry
-from .types import connection_error
+from .types import SocketType, connection_error
 from .workflow import Edge, Workflow
 
 
@@ -154,12 +155,77 @@ def link_error(registry: Registry, workflow_or_graph: Workflow | Graph, edge: Ed
         return f"{dst_spec.title} has no input {edge.destination.field!r}"
     if inp.input_kind is InputKind.DIRECT:
         return f"input {inp.title!r} takes a typed value, not a link"
-    reason = connection_error(out.type, inp.type)
+    reason = connection_error(infer_types(registry, graph).get((src_node.id, out.name), out.type), inp.type)
     if reason:
         return reason
     if graph.reaches(edge.destination.node, edge.source.node):
         return "the link would create a cycle"
+    if dst_spec.type in FLOWING and FLOWING[dst_spec.type][0] == inp.name:
+        return _downstream_error(registry, graph, edge, replaces=not inp.multi)
     return None
+
+
+def infer_types(registry: Registry, graph: Graph) -> dict[tuple[str, str], SocketType]:
+    """Output types of the Iterate, Collect and Reroute nodes after what is linked into them
+    (core.inference); other outputs keep their declared types."""
+    types = {nid: n.type for nid, n in graph.nodes.items()}
+    if not any(t in FLOWING for t in types.values()):
+        return {}
+    try:
+        order = graph.topological_order()
+    except ValueError:
+        order = list(graph.nodes)
+
+    def declared(node: str, field: str) -> SocketType | None:
+        spec = node_spec(graph.workflow, graph.nodes[node], registry) if node in graph.nodes else None
+        out = spec.outputs.get(field) if spec is not None else None
+        return out.type if out is not None else None
+
+    return infer(order, types, graph.incoming, declared)
+
+
+def _downstream_error(registry: Registry, graph: Graph, edge: Edge, replaces: bool) -> str | None:
+    """A link into an Iterate, Collect or Reroute changes what flows out of it: why that would
+    break a link already leaving it (or one further down a chain of such nodes), or None.
+    `replaces`: the new link takes the place of the one in its (single) input."""
+    kept = [e for e in graph.workflow.edges if not (replaces and e.destination == edge.destination)]
+    workflow = graph.workflow.model_copy(update={"edges": [*kept, edge]})
+    after = Graph(workflow)
+    types = infer_types(registry, after)
+    queue, seen = [edge.destination.node], {edge.destination.node}
+    while queue:
+        nid = queue.pop()
+        node_type = after.nodes[nid].type
+        if node_type == COLLECT:
+            reason = mixed_kinds((f"{e.source.node}.{e.source.field}", _out_type(registry, after, e, types))
+                                 for e in after.links_into(nid, "item"))
+            if reason:
+                return reason
+        for out in after.outgoing.get(nid, ()):
+            spec = node_spec(workflow, after.nodes[out.destination.node], registry)
+            inp = spec.inputs.get(out.destination.field) if spec is not None else None
+            if inp is None:
+                continue
+            flows = _out_type(registry, after, out, types)
+            reason = connection_error(flows, inp.type)
+            if reason:
+                return (f"{nid}.{out.source.field} would then give {flows}, and its link to "
+                        f"{out.destination.node}.{out.destination.field} breaks: {reason}")
+            dest = out.destination.node
+            flow = FLOWING.get(spec.type)
+            if flow is not None and flow[0] == inp.name and dest not in seen:
+                seen.add(dest)
+                queue.append(dest)
+    return None
+
+
+def _out_type(registry: Registry, graph: Graph, edge: Edge, types: dict[tuple[str, str], SocketType]) -> SocketType:
+    found = types.get((edge.source.node, edge.source.field))
+    if found is not None:
+        return found
+    spec = node_spec(graph.workflow, graph.nodes[edge.source.node], registry)
+    out = spec.outputs.get(edge.source.field) if spec is not None else None
+    return out.type if out is not None else SocketType("any")
 
 
 def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
@@ -222,7 +288,8 @@ def validate_graph(workflow: Workflow, registry: Registry,
         if nid not in graph.nodes:
             issues.append(GraphIssue(nid, fname, "no node with this id"))
     occupied: set[tuple[str, str]] = set()
-    reasons: dict[tuple[int, int], str | None] = {}
+    reasons: dict[tuple[SocketType, int], str | None] = {}
+    inferred = infer_types(registry, graph)
     for edge in workflow.edges:
         dst = graph.nodes[edge.destination.node]
         src = graph.nodes[edge.source.node]
@@ -239,9 +306,10 @@ def validate_graph(workflow: Workflow, registry: Registry,
             continue
         if inp.input_kind is InputKind.DIRECT:
             issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
-        pair = (id(out), id(inp))
+        flows = inferred.get((src.id, out.name), out.type) if inferred else out.type
+        pair = (flows, id(inp))
         if pair not in reasons:  # most links of a big graph join the same few socket pairs
-            reasons[pair] = connection_error(out.type, inp.type)
+            reasons[pair] = connection_error(flows, inp.type)
         reason = reasons[pair]
         if reason:
             issues.append(GraphIssue(dst.id, inp.name, f"link from {src.id}.{out.name}: {reason}"))
@@ -249,6 +317,12 @@ def validate_graph(workflow: Workflow, registry: Registry,
         if key in occupied and not inp.multi:
             issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes one link; it has several"))
         occupied.add(key)
+    for nid, node in graph.nodes.items():
+        if node.type == COLLECT and specs.get(nid) is not None:
+            reason = mixed_kinds((f"{e.source.node}.{e.source.field}", _out_type(registry, graph, e, inferred))
+                                 for e in graph.links_into(nid, "item"))
+            if reason:
+                issues.append(GraphIssue(nid, "item", reason))
     try:
         graph.topological_order()
     except ValueError as exc:

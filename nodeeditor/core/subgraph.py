@@ -157,6 +157,8 @@ def prepare(workflow: Workflow, registry: Registry, overrides: dict[Field, Any] 
         for problem in port_conflicts(workflow, def_id, registry):
             issues.extend(GraphIssue(path, None, problem) for path in paths[:1])
     for node in flat.workflow.nodes:
+        if node.version is None:  # a node without a saved version is never a newer major
+            continue
         spec = registry.get(node.type)
         if spec is not None and newer_major(node.version, spec.version):
             issues.append(GraphIssue(node.id, None, newer_message(node.type, node.version, spec.version)))

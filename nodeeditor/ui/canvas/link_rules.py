@@ -1,7 +1,10 @@
 """The link rules the canvas asks while a link is dragged, fast enough to ask for every socket.
 
-The types come from core.types; the cycle set is computed once per drag (linear), never per socket.
-The final word on a drop is still core.graph.link_error.
+The types come from core.types, with the outputs of Iterate, Collect and Reroute typed after what
+is linked into them (core.inference), inferred once per drag; so is the cycle set (linear), never
+per socket. A link into such a node is also checked against the links already leaving it (one
+step; a longer chain of them is judged on the drop). The final word on a drop is still
+core.graph.link_error.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from nodeeditor.core.graph import Graph
+from nodeeditor.core.graph import Graph, infer_types
+from nodeeditor.core.inference import COLLECT, FLOWING, mixed_kinds, passed_on
 from nodeeditor.core.node import InputKind, NodeSpec
 from nodeeditor.core.ports import node_spec
 from nodeeditor.core.registry import Registry
@@ -26,6 +30,10 @@ def make_checker(workflow: Workflow, registry: Registry, node_id: str, row: Row)
     graph = Graph(workflow)
     blocked = (graph.ancestors(node_id) if row.output else graph.descendants(node_id)) | {node_id}
     source_spec = node_spec(workflow, graph.nodes[node_id], registry)
+    types = infer_types(registry, graph)
+
+    def flowing(nid: str, out: Row) -> SocketType:
+        return types.get((nid, out.field), out.type)
 
     def check(target_id: str, target: Row) -> str | None:
         if target.output == row.output:
@@ -36,13 +44,46 @@ def make_checker(workflow: Workflow, registry: Registry, node_id: str, row: Row)
         if source_spec is None or target_spec is None:
             missing = graph.nodes[node_id if source_spec is None else target_id].type
             return f"node type {missing!r} is not installed"
-        out, inp = (row, target) if row.output else (target, row)
-        reason = connection_error(out.type, inp.type)
+        (out_id, out), (in_id, inp) = ((node_id, row), (target_id, target)) if row.output else (
+            (target_id, target), (node_id, row))
+        brings = flowing(out_id, out)
+        reason = connection_error(brings, inp.type)
         if reason:
             return reason
         if target_id in blocked:
             return "the link would create a cycle"
+        in_type = graph.nodes[in_id].type
+        if in_type in FLOWING and FLOWING[in_type][0] == inp.field:
+            return _onward_error(in_id, in_type, f"{out_id}.{out.field}", brings)
         return None
+
+    def _onward_error(nid: str, node_type: str, where: str, brings: SocketType) -> str | None:
+        """What the node would pass on with this link in, against the links leaving it."""
+        if node_type == COLLECT:
+            others = [(f"{e.source.node}.{e.source.field}", _out_type(e.source.node, e.source.field))
+                      for e in graph.links_into(nid, "item")]
+            reason = mixed_kinds([*others, (where, brings)])
+            if reason:
+                return reason
+            gives = passed_on(COLLECT, [t for _, t in others] + [brings])
+        else:
+            gives = passed_on(node_type, [brings])
+        for edge in graph.outgoing.get(nid, ()):
+            spec = node_spec(workflow, graph.nodes[edge.destination.node], registry)
+            inp = spec.inputs.get(edge.destination.field) if spec is not None else None
+            reason = connection_error(gives, inp.type) if inp is not None else None
+            if reason:
+                return (f"{nid}.{edge.source.field} would then give {gives}, and its link to "
+                        f"{edge.destination.node}.{edge.destination.field} breaks: {reason}")
+        return None
+
+    def _out_type(nid: str, field: str) -> SocketType:
+        found = types.get((nid, field))
+        if found is not None:
+            return found
+        spec = node_spec(workflow, graph.nodes[nid], registry)
+        out = spec.outputs.get(field) if spec is not None else None
+        return out.type if out is not None else SocketType("any")
 
     return check
 

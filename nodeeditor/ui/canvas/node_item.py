@@ -99,6 +99,10 @@ def rows_for(spec: NodeSpec | None, node: NodeData, linked_in: set[str], linked_
     return rows
 
 
+NO_FLOWS: dict[str, SocketType] = {}
+"""Shared by every node without inferred outputs (most of them); replaced, never changed."""
+
+
 class NodeItem(QGraphicsRectItem):
     """Draws a node; the scene and interactions ask it where its sockets and value fields are.
 
@@ -116,6 +120,8 @@ class NodeItem(QGraphicsRectItem):
         self.connected: set[str] = set(linked_in)
         self.links: list[LinkItem] = []
         self.issues: dict[str | None, list[str]] = NO_ISSUES
+        self.flows: dict[str, SocketType] = NO_FLOWS
+        """Output types inferred from what is linked in (Iterate, Collect, Reroute), by field."""
         self.badge: tuple[str, str, float | None] | None = None
         self.heat: tuple[QColor, float] | None = None
         self.thumbnail: QImage | None = None
@@ -298,7 +304,9 @@ class NodeItem(QGraphicsRectItem):
         problems = [m for ms in self.issues.values() for m in ms]
         for row in self.rows:
             if abs(local.y() - row.y) <= theme.ROW_H / 2:
-                lines = [f"{row.title}: {row.type}"]
+                flows = self.flows.get(row.field) if row.output else None
+                lines = [f"{row.title}: {flows} (from what is linked in)" if flows and flows != row.type
+                         else f"{row.title}: {row.type}"]
                 if row.spec is not None and row.spec.description:
                     lines.append(row.spec.description)
                 lines += self.issues.get(row.field, []) if not row.output else []

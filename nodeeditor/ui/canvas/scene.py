@@ -15,11 +15,11 @@ from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform, QUndoCommand
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsProxyWidget, QGraphicsScene,
                                QGraphicsSceneMouseEvent, QMessageBox, QWidget)
 
-from nodeeditor.core.graph import GraphIssue, link_error, validate_graph
+from nodeeditor.core.graph import Graph, GraphIssue, infer_types, link_error, validate_graph
 from nodeeditor.core.ports import node_spec
 from nodeeditor.core.node import NodeSpec
 from nodeeditor.core.registry import Registry
-from nodeeditor.core.types import Kind
+from nodeeditor.core.types import Kind, SocketType
 from nodeeditor.core.workflow import Edge, Endpoint, Frame, NodeData
 
 from .. import theme
@@ -31,7 +31,7 @@ from .interactions import CutLinksInteraction, Interaction, MoveInteraction, New
 from .link_item import LinkItem
 from .link_rules import Checker, PendingLink, iterate_fixes, make_checker
 from .model import Document, gc_paused
-from .node_item import REROUTE, NodeItem, Row
+from .node_item import NO_FLOWS, REROUTE, NodeItem, Row
 
 ITERATE = "iterate"
 PIXMAP_CACHE_KB = 256 * 1024
@@ -201,8 +201,12 @@ class CanvasScene(QGraphicsScene):
                 by_node[issue.node.split("/", 1)[0]][None].append(str(issue))
             elif issue.node is not None:
                 by_node[issue.node][issue.field].append(issue.message)
+        flows: dict[str, dict[str, SocketType]] = defaultdict(dict)
+        for (node_id, field), socket in infer_types(self.registry, Graph(self.document.workflow)).items():
+            flows[node_id][field] = socket
         for node_id, item in self.node_items.items():
             item.set_issues(dict(by_node.get(node_id, {})))
+            item.flows = flows.get(node_id, NO_FLOWS)
         return issues
 
     # -- queries ----------------------------------------------------------------------------
