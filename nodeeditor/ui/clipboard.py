@@ -104,7 +104,7 @@ def paste(scene: CanvasScene) -> bool:
         return False
     if command is None:
         return False
-    scene.push(command)
+    scene.document.undo_stack.push(command)
     _select(scene, command)
     return True
 
@@ -116,6 +116,6 @@ def duplicate(scene: CanvasScene) -> bool:
     if command is None:
         return False
     command.setText(f"Duplicate {len(command.nodes)} node(s)")
-    scene.push(command)
+    scene.document.undo_stack.push(command)
     _select(scene, command)
     return True

@@ -23,6 +23,7 @@ from nodeeditor.paths import autosave_dir
 from . import clipboard
 from .canvas.model import Document
 from .canvas.node_item import NodeItem
+from .canvas.editor import CanvasEditor
 from .canvas.scene import CanvasScene
 from .canvas.view import CanvasView
 from .status_bar import StatusBar
@@ -50,7 +51,8 @@ class MainWindow(QMainWindow):
         self.settings = QSettings(str(self.home / "settings.ini"), QSettings.Format.IniFormat)
         self.document = Document(parent=self)
         self.scene = CanvasScene(self.document, registry, self)
-        self.canvas = CanvasView(self.scene, self)
+        self.editor = CanvasEditor(self.scene, self)
+        self.canvas = CanvasView(self.editor, self)
         self.setCentralWidget(self.canvas)
         self.setDockNestingEnabled(True)
         self.setObjectName("MainWindow")
@@ -59,7 +61,7 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel("100 %")
         self.statusBar().addPermanentWidget(self.zoom_label)
         self.canvas.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"{zoom * 100:.0f} %"))
-        self.scene.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.editor.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.document.changed.connect(self._update_title)
         self.document.path_changed.connect(self._update_title)
         self.canvas.files_dropped.connect(lambda paths: self.open_path(Path(paths[0])))
@@ -131,15 +133,15 @@ class MainWindow(QMainWindow):
         self._action(e, "&Copy", lambda: clipboard.copy_selection(self.scene), QKeySequence.StandardKey.Copy)
         self._action(e, "&Paste", lambda: clipboard.paste(self.scene), QKeySequence.StandardKey.Paste)
         self._action(e, "&Duplicate", lambda: clipboard.duplicate(self.scene), QKeySequence("Ctrl+D"))
-        self._action(e, "De&lete", self.scene.delete_selected, [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")])
+        self._action(e, "De&lete", self.editor.delete_selected, [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")])
         self._action(e, "Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         e.addSeparator()
-        self._action(e, "&Bypass / Enable", self.scene.toggle_bypass, QKeySequence("Ctrl+B"))
-        self._action(e, "&Frame Selection", lambda: self.scene.frame_selection(), QKeySequence("Ctrl+G"))
+        self._action(e, "&Bypass / Enable", self.editor.toggle_bypass, QKeySequence("Ctrl+B"))
+        self._action(e, "&Frame Selection", lambda: self.editor.frame_selection(), QKeySequence("Ctrl+G"))
         snap = self._action(e, "S&nap to Grid", self._set_snap)
         snap.setCheckable(True)
         snap.setChecked(self.settings.value("canvas/snap", False, type=bool))
-        self.scene.snap_to_grid = snap.isChecked()
+        self.editor.snap_to_grid = snap.isChecked()
 
         v = bar.addMenu("&View")
         self._action(v, "&Frame Selected", self.canvas.frame_selected, QKeySequence("F"))
@@ -154,7 +156,7 @@ class MainWindow(QMainWindow):
         self.window_menu = bar.addMenu("&Window")
 
     def _set_snap(self, on: bool) -> None:
-        self.scene.snap_to_grid = on
+        self.editor.snap_to_grid = on
         self.settings.setValue("canvas/snap", on)
 
     def select_all(self) -> None:
@@ -162,7 +164,7 @@ class MainWindow(QMainWindow):
 
     def cut(self) -> None:
         if clipboard.copy_selection(self.scene):
-            self.scene.delete_selected()
+            self.editor.delete_selected()
 
     # -- title and settings -----------------------------------------------------------------
     def _update_title(self) -> None:

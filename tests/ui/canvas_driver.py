@@ -1,5 +1,5 @@
-"""Canvas and window test fixtures (import them into a test module): a shown MainWindow, and a
-driver that works the real view with the mouse and keyboard."""
+"""Window test fixtures (import them into a test module): a shown MainWindow, and a driver that
+works the real canvas view with the mouse and keyboard (tests/ui/canvas/ uses it on a bare canvas)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from nodeeditor.core.registry import default_registry
-from nodeeditor.core.workflow import NodeData
+from nodeeditor.core.workflow import Edge, Endpoint, NodeData
 from nodeeditor.ui.canvas.commands import AddItemsCommand
+from nodeeditor.ui.canvas.model import Document
+from nodeeditor.ui.canvas.view import CanvasView
 from nodeeditor.ui.main_window import MainWindow
 
 
@@ -36,10 +38,10 @@ def window(qtbot, isolated_home: Path, registry):
 class Driver:
     """Mouse and keyboard on the canvas viewport, in scene coordinates."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.view = window.canvas
-        self.scene = window.scene
+    def __init__(self, view: CanvasView, document: Document) -> None:
+        self.view = view
+        self.scene = view.canvas
+        self.document = document
 
     def at(self, scene_pos: QPointF) -> QPoint:
         return self.view.mapFromScene(scene_pos)
@@ -48,7 +50,7 @@ class Driver:
         return self.at(self.scene.node_items[node_id].socket_pos(field, output))
 
     def add(self, node_id: str, type_name: str, x: float, y: float, **inputs) -> None:
-        doc = self.window.document
+        doc = self.document
         doc.undo_stack.push(AddItemsCommand(doc, [NodeData(id=node_id, type=type_name, position=(x, y),
                                                             inputs=inputs)]))
 
@@ -68,4 +70,22 @@ class Driver:
 
 @pytest.fixture
 def drive(window) -> Driver:
-    return Driver(window)
+    return Driver(window.canvas, window.document)
+
+
+def edge(src: str, sf: str, dst: str, df: str) -> Edge:
+    return Edge(source=Endpoint(node=src, field=sf), destination=Endpoint(node=dst, field=df))
+
+
+def state(canvas) -> str:
+    return canvas.document.snapshot().to_json()
+
+
+def assert_undo_redo(canvas, before: str) -> None:
+    """One undo returns to `before`, one redo to what the edit made."""
+    after = state(canvas)
+    assert after != before
+    canvas.document.undo_stack.undo()
+    assert state(canvas) == before
+    canvas.document.undo_stack.redo()
+    assert state(canvas) == after

@@ -32,7 +32,7 @@ def test_opening_an_old_workflow_upgrades_it_and_says_which_nodes(window, tmp_pa
 def test_a_node_added_on_the_canvas_is_saved_with_its_version(window, tmp_path):
     from PySide6.QtCore import QPointF
 
-    window.scene.add_node(window.registry.get("scale"), QPointF(0, 0))
+    window.editor.add_node(window.registry.get("scale"), QPointF(0, 0))
     path = tmp_path / "new.json"
     assert window.save_to(path)
     assert json.loads(path.read_text())["nodes"][0]["version"] == "3.1.0"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
-from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
+from .canvas_driver import assert_undo_redo, drive, edge, registry, state, window  # noqa: F401  (fixtures)
 
 
 def test_ctrl_g_frames_the_selected_nodes(window, drive, qtbot):
@@ -102,3 +103,74 @@ def test_a_long_input_label_fits_before_its_value(window, drive):
     assert item.value_rect(row).width() >= 60
     short = item.row("path", False)
     assert item.value_rect(short).left() < item.value_rect(row).left()
+
+
+def test_add_and_delete_undo_and_redo(window, drive, qtbot):
+    drive.add("i", "integer", 0, 0)
+    drive.add("s", "add", 320, 0)
+    window.editor.connect_edge(edge("i", "value", "s", "a"))
+    before = state(window)
+    drive.click(drive.at(window.scene.node_items["i"].pos()) + QPoint(40, 10))
+    assert window.scene.selected_node_ids() == ["i"]
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_Delete)
+    assert [n.id for n in window.document.workflow.nodes] == ["s"]
+    assert window.document.workflow.edges == []
+    assert_undo_redo(window, before)
+
+
+def test_copy_paste_keeps_links_between_the_pasted_nodes(window, drive, qtbot):
+    drive.add("i", "integer", 0, 0, value=5)
+    drive.add("s", "add", 320, 0)
+    drive.add("t", "add", 640, 0)
+    window.editor.connect_edge(edge("i", "value", "s", "a"))
+    window.editor.connect_edge(edge("s", "value", "t", "a"))
+    window.scene.node_items["i"].setSelected(True)
+    window.scene.node_items["s"].setSelected(True)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert "nodeeditor-clipboard" in QApplication.clipboard().text()
+    before = state(window)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    nodes = {n.id: n for n in window.document.workflow.nodes}
+    assert len(nodes) == 5
+    pasted = sorted(set(nodes) - {"i", "s", "t"})
+    new_int = next(n for n in pasted if nodes[n].type == "integer")
+    new_add = next(n for n in pasted if nodes[n].type == "add")
+    assert nodes[new_int].inputs == {"value": 5}
+    assert edge(new_int, "value", new_add, "a") in window.document.workflow.edges
+    assert len(window.document.workflow.edges) == 3  # the link to t is not copied
+    assert sorted(window.scene.selected_node_ids()) == pasted
+    assert_undo_redo(window, before)
+
+
+def test_duplicate_copies_the_selection_in_one_step(window, drive, qtbot):
+    drive.add("i", "integer", 0, 0)
+    window.scene.node_items["i"].setSelected(True)
+    before = state(window)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert [n.type for n in window.document.workflow.nodes] == ["integer", "integer"]
+    assert_undo_redo(window, before)
+
+
+def test_f_frames_the_selection_and_home_fits_everything(window, drive, qtbot):
+    drive.add("a", "integer", 0, 0)
+    drive.add("b", "integer", 4000, 2500)
+    window.scene.node_items["b"].setSelected(True)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F)
+    visible = window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.node_items["b"].sceneBoundingRect())
+    assert not visible.contains(window.scene.node_items["a"].sceneBoundingRect())
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Home)
+    visible = window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.node_items["a"].sceneBoundingRect())
+
+
+def test_a_selected_link_is_deleted_with_the_delete_key(window, drive, qtbot):
+    drive.add("i", "integer", 0, 0)
+    drive.add("s", "add", 400, 0)
+    window.editor.connect_edge(edge("i", "value", "s", "a"))
+    link = window.scene.link_items[edge("i", "value", "s", "a")]
+    middle = link.path().pointAtPercent(0.5)
+    drive.click(drive.at(middle))
+    assert link.isSelected()
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_Delete)
+    assert window.document.workflow.edges == []

@@ -1,4 +1,5 @@
-"""Mouse gestures on the canvas, one class each; the scene hands them its events while they run."""
+"""Mouse gestures on the canvas, one class each; the canvas editor starts one on a press and hands
+it the mouse events while it runs. `move` and `release` say whether they took the event."""
 
 from __future__ import annotations
 
@@ -15,20 +16,21 @@ from .link_item import LinkItem, bezier
 from .node_item import NodeItem, Row
 
 if TYPE_CHECKING:
-    from .scene import CanvasScene
+    from .editor import CanvasEditor
 
 
 class Interaction:
     """A gesture in progress: it gets move and release, and removes its own temporary items."""
 
-    def __init__(self, scene: "CanvasScene") -> None:
-        self.scene = scene
+    def __init__(self, editor: "CanvasEditor") -> None:
+        self.editor = editor
+        self.scene = editor.scene
 
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
-        pass
+    def move(self, event: QGraphicsSceneMouseEvent) -> bool:
+        return True
 
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        pass
+    def release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        return True
 
     def cancel(self) -> None:
         pass
@@ -41,8 +43,9 @@ class NewLinkInteraction(Interaction):
     there, dropped anywhere else it is removed.
     """
 
-    def __init__(self, scene: "CanvasScene", item: NodeItem, row: Row, pos: QPointF) -> None:
-        super().__init__(scene)
+    def __init__(self, editor: "CanvasEditor", item: NodeItem, row: Row, pos: QPointF) -> None:
+        super().__init__(editor)
+        scene = self.scene
         self.detached: Edge | None = None
         if not row.output:
             existing = scene.document.edges_into(item.node_id, row.field)
@@ -72,40 +75,41 @@ class NewLinkInteraction(Interaction):
         self.path.setPath(bezier(self.anchor, pos) if self.row.output else bezier(pos, self.anchor))
         hit = self.scene.socket_at(pos, not self.row.output)
         if hit is None or hit[0] is self.item:
-            self.scene.show_status("")
+            self.editor.show_status("")
             return
         reason = self.checker(hit[0].node_id, hit[1])
-        self.scene.show_status(reason or f"Connect to {hit[0].title()}: {hit[1].title}")
+        self.editor.show_status(reason or f"Connect to {hit[0].title()}: {hit[1].title}")
         if reason:
             view = self.scene.views()[0] if self.scene.views() else None
             if view is not None:
                 QToolTip.showText(view.mapToGlobal(view.mapFromScene(pos)), reason, view)
 
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+    def move(self, event: QGraphicsSceneMouseEvent) -> bool:
         self.move_to(event.scenePos())
+        return True
 
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
+    def release(self, event: QGraphicsSceneMouseEvent) -> bool:
         pos = event.scenePos()
         self.cancel()
         hit = self.scene.socket_at(pos, not self.row.output)
         if hit is None:
             if self.detached is not None:
-                self.scene.disconnect([self.detached])
+                self.editor.disconnect([self.detached])
             elif self.scene.itemAt(pos, self.scene.view_transform()) is None:
-                self.scene.request_palette_for_link(pos, self.item.node_id, self.row)
-            return
+                self.editor.request_palette_for_link(pos, self.item.node_id, self.row)
+            return True
         target, row = hit
         if target is self.item and row is self.row:
-            return
+            return True
         edge = self._edge_to(target, row)
-        if edge == self.detached:
-            return
-        self.scene.connect_edge(edge, detached=self.detached)
+        if edge != self.detached:
+            self.editor.connect_edge(edge, detached=self.detached)
+        return True
 
     def cancel(self) -> None:
         self.scene.removeItem(self.path)
         self.scene.highlight_targets(None)
-        self.scene.show_status("")
+        self.editor.show_status("")
         if self.detached is not None and self.detached in self.scene.link_items:
             self.scene.link_items[self.detached].setVisible(True)
 
@@ -113,25 +117,27 @@ class NewLinkInteraction(Interaction):
 class CutLinksInteraction(Interaction):
     """Ctrl + right-drag draws a line; every link it crosses is removed in one step."""
 
-    def __init__(self, scene: "CanvasScene", pos: QPointF) -> None:
-        super().__init__(scene)
+    def __init__(self, editor: "CanvasEditor", pos: QPointF) -> None:
+        super().__init__(editor)
         self.start = pos
         self.line = QGraphicsLineItem(QLineF(pos, pos))
         self.line.setPen(QPen(theme.CUT_LINE, 0, Qt.PenStyle.DashLine))
         self.line.setZValue(10)
-        scene.addItem(self.line)
+        self.scene.addItem(self.line)
 
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+    def move(self, event: QGraphicsSceneMouseEvent) -> bool:
         self.line.setLine(QLineF(self.start, event.scenePos()))
+        return True
 
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
+    def release(self, event: QGraphicsSceneMouseEvent) -> bool:
         cut = QPainterPath(self.start)
         cut.lineTo(event.scenePos())
         self.cancel()
         crossed = [item.edge for item in self.scene.items(cut)
                    if isinstance(item, LinkItem) and item.path().intersects(cut)]
         if crossed:
-            self.scene.disconnect(crossed, "Cut links")
+            self.editor.disconnect(crossed, "Cut links")
+        return True
 
     def cancel(self) -> None:
         if self.line.scene() is not None:
@@ -142,19 +148,22 @@ class MoveInteraction(Interaction):
     """Left-drag of nodes and frames (and the nodes inside the frames): each mouse move sets their
     positions and updates only the links that touch them; the release records one MoveCommand."""
 
-    def __init__(self, scene: "CanvasScene", items: list[QGraphicsItem], pos: QPointF) -> None:
-        super().__init__(scene)
+    def __init__(self, editor: "CanvasEditor", items: list[QGraphicsItem], pos: QPointF) -> None:
+        super().__init__(editor)
         self.items = items
         self.press = pos
         self.start = {id(item): item.pos() for item in items}
         self.links = list(dict.fromkeys(link for item in items if isinstance(item, NodeItem) for link in item.links))
 
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
+    def move(self, event: QGraphicsSceneMouseEvent) -> bool:
         delta = event.scenePos() - self.press
         for item in self.items:
             item.setPos(self.start[id(item)] + delta)
         for link in self.links:
             link.update_path()
+        return True
 
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        self.scene.commit_moves(self.items, self.start)
+    def release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        """Records the move, then leaves the release to Qt, which lets the pressed item go."""
+        self.editor.commit_moves(self.items, self.start)
+        return False

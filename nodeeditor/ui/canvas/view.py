@@ -20,7 +20,7 @@ from .link_item import LinkItem
 from .node_item import NodeItem
 from .placement import place
 from .link_rules import PendingLink
-from .scene import CanvasScene
+from .editor import CanvasEditor
 
 SCENE_EXTENT = 1_000_000.0
 OPENABLE = (".json", ".png")
@@ -30,10 +30,12 @@ class CanvasView(QGraphicsView):
     files_dropped = Signal(list)
     zoom_changed = Signal(float)
 
-    def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: CanvasEditor, parent: QWidget | None = None) -> None:
+        scene = editor.scene
         super().__init__(scene, parent)
         self.canvas = scene
-        scene.palette_opener = self.open_palette
+        self.editor = editor
+        editor.palette_opener = self.open_palette
         self.palette: NodePalette | None = None
         self.node_menu_hooks: list[Callable[[QMenu, str, str | None], None]] = []
         """Called with (menu, node id, input field under the cursor or None) before a node's menu shows."""
@@ -134,7 +136,7 @@ class CanvasView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.canvas.editor is not None or (self.palette is not None and self.palette.isVisible()):
+        if self.editor.inline_editor is not None or (self.palette is not None and self.palette.isVisible()):
             super().keyPressEvent(event)
             return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
@@ -148,7 +150,7 @@ class CanvasView(QGraphicsView):
             self.open_palette(self.mapToScene(cursor), None)
             return
         if event.key() == Qt.Key.Key_Escape:
-            self.canvas.cancel_interaction()
+            self.editor.cancel_interaction()
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
@@ -167,7 +169,7 @@ class CanvasView(QGraphicsView):
             self.palette.close()
         accepts = None if pending is None else (lambda spec: pending.fits(spec) is not None)
         palette = NodePalette(self.canvas.registry, self.viewport(), accepts)
-        palette.chosen.connect(lambda spec: self.canvas.add_node_for(spec, place(spec, scene_pos, self.visible_scene_rect()),
+        palette.chosen.connect(lambda spec: self.editor.add_node_for(spec, place(spec, scene_pos, self.visible_scene_rect()),
                                                                      pending))
         palette.destroyed.connect(lambda *_: setattr(self, "palette", None))
         self.palette = palette
@@ -195,37 +197,37 @@ class CanvasView(QGraphicsView):
             if not menu.isEmpty():
                 menu.addSeparator()
             menu.addAction("Rename…", lambda: self.rename_node(item))
-            menu.addAction("Bypass / Enable", self.canvas.toggle_bypass)
-            menu.addAction("Frame Selection", self.canvas.frame_selection)
-            menu.addAction("Delete", self.canvas.delete_selected)
+            menu.addAction("Bypass / Enable", self.editor.toggle_bypass)
+            menu.addAction("Frame Selection", self.editor.frame_selection)
+            menu.addAction("Delete", self.editor.delete_selected)
         elif isinstance(item, LinkItem):
-            menu.addAction("Delete Link", lambda: self.canvas.disconnect([item.edge]))
+            menu.addAction("Delete Link", lambda: self.editor.disconnect([item.edge]))
         elif isinstance(item, FrameItem):
             menu.addAction("Rename Frame…", lambda: self.rename_frame(item))
             menu.addAction("Frame Colour…", lambda: self.recolor_frame(item))
             menu.addAction("Delete Frame", lambda: (self.canvas.clearSelection(), item.setSelected(True),
-                                                    self.canvas.delete_selected()))
+                                                    self.editor.delete_selected()))
         else:
             menu.addAction("Add Node…", lambda: self.open_palette(scene_pos, None))
             if self.canvas.selected_node_ids():
-                menu.addAction("Frame Selection", self.canvas.frame_selection)
+                menu.addAction("Frame Selection", self.editor.frame_selection)
         menu.exec(event.globalPos())
 
     def rename_node(self, item: NodeItem) -> None:
         text, ok = QInputDialog.getText(self, "Rename node", "Label:", text=item.title())
         if ok:
-            self.canvas.push(RenameCommand(self.canvas.document, item.node_id, text.strip() or None))
+            self.editor.push(RenameCommand(self.canvas.document, item.node_id, text.strip() or None))
 
     def rename_frame(self, item: FrameItem) -> None:
         text, ok = QInputDialog.getText(self, "Rename frame", "Title:", text=item.frame.title)
         if ok:
-            self.canvas.push(EditFrameCommand(self.canvas.document, item.frame_id, title=text))
+            self.editor.push(EditFrameCommand(self.canvas.document, item.frame_id, title=text))
 
     def recolor_frame(self, item: FrameItem) -> None:
         picked = editors.pick_color(QColor(item.frame.color), self)
         if picked is not None:
             color = QColor(picked["r"], picked["g"], picked["b"]).name()
-            self.canvas.push(EditFrameCommand(self.canvas.document, item.frame_id, color=color))
+            self.editor.push(EditFrameCommand(self.canvas.document, item.frame_id, color=color))
 
     # -- file drops -------------------------------------------------------------------------
     @staticmethod
