@@ -11,7 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QGraphicsSceneMouseEvent
 
-from .canvas.scene import CanvasScene
+from .canvas.editor import CanvasEditor
 from .panels.batch_panel import BatchPanel
 
 
@@ -20,10 +20,10 @@ def mark_text(count: int) -> str:
 
 
 class AxisMarks(QObject):
-    def __init__(self, scene: CanvasScene, panel: BatchPanel, open_axis: Callable[[str, str], None]) -> None:
-        super().__init__(scene)
-        self.scene, self.panel, self.open_axis = scene, panel, open_axis
-        scene.installEventFilter(self)
+    def __init__(self, editor: CanvasEditor, panel: BatchPanel, open_axis: Callable[[str, str], None]) -> None:
+        super().__init__(editor.scene)
+        self.editor, self.scene, self.panel, self.open_axis = editor, editor.scene, panel, open_axis
+        self.scene.installEventFilter(self)
 
     def refresh(self) -> None:
         marks: dict[str, dict[str, str]] = {}
@@ -35,7 +35,7 @@ class AxisMarks(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if (watched is self.scene and event.type() == QEvent.Type.GraphicsSceneMousePress
                 and isinstance(event, QGraphicsSceneMouseEvent) and event.button() == Qt.MouseButton.LeftButton
-                and self.scene.interaction is None):
+                and self.editor.interaction is None):
             item = self.scene.node_item_at(event.scenePos())
             field = item.axis_mark_at(event.scenePos()) if item is not None else None
             if field is not None:

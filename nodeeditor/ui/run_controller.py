@@ -145,7 +145,7 @@ class RunController(QObject):
         self.batch_panel.enqueueRequested.connect(self.enqueue)
         self.batch_panel.changed.connect(self._batch_changed)
         self.gallery.restoreRequested.connect(lambda path: self.window.open_path(Path(path)))
-        self.axis_marks = AxisMarks(self.window.scene, self.batch_panel, self.use_as_axis)
+        self.axis_marks = AxisMarks(self.window.editor, self.batch_panel, self.use_as_axis)
         self.batch_panel.changed.connect(self.axis_marks.refresh)
         doc = self.window.document
         doc.nodes_added.connect(self._nodes_returned)

@@ -32,7 +32,7 @@ def test_undo_of_a_delete_brings_the_node_back_with_its_badge_and_thumbnail(app,
                     timeout=10000)
     window.scene.clearSelection()
     window.node_item("s").setSelected(True)
-    window.scene.delete_selected()
+    window.editor.delete_selected()
     assert window.node_item("s") is None
     window.document.undo_stack.undo()
     item = window.node_item("s")
@@ -58,7 +58,7 @@ def test_an_input_used_as_an_axis_is_marked_and_a_click_opens_the_axis(app, qtbo
     where = window.canvas.mapFromScene(item.mapToScene(item.value_rect(row).center()))
     QTest.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
     qtbot.wait(20)
-    assert window.scene.editor is None, "the value is not edited: the batch overrides it"
+    assert window.editor.inline_editor is None, "the value is not edited: the batch overrides it"
     assert not controller.batch_dock.visibleRegion().isEmpty()
     controller.batch_panel.remove_axis(axis)
     assert window.node_item("n").axis_marks == {}
