@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
 
 SUBCOMMANDS = ("nodes", "run", "enqueue", "worker", "queue", "stats", "render")
 
@@ -21,7 +23,11 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument("--home", default=default,
                         help="data folder (default: $NODEEDITOR_HOME or the platform's)")
     parser.add_argument("--db", default=default,
-                        help="SQLAlchemy database URL (default: SQLite in the data folder)")
+                        help="database URL (default: SQLite in the data folder; a queue shared by many "
+                             "machines: postgresql+psycopg://user:pass@host/dbname)")
+    parser.add_argument("--artifacts", default=default, metavar="DIR",
+                        help="folder for images and tensors (default: $NODEEDITOR_ARTIFACTS or the data "
+                             "folder's); a folder every machine mounts lets all of them see the results")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.open = opened
+    if getattr(args, "artifacts", None):
+        # Through the environment, so worker processes started from here use the same folder.
+        os.environ["NODEEDITOR_ARTIFACTS"] = str(Path(args.artifacts).expanduser().resolve())
     if args.command is None:
         from nodeeditor.ui.app import run_app
 

@@ -57,6 +57,7 @@ queue_items = Table(
     UniqueConstraint("batch_id", "idx", name="uq_queue_items_batch_idx"),
     Index("ix_queue_items_claim", "status", text("priority DESC"), "batch_id", "idx"),
     Index("ix_queue_items_batch_status", "batch_id", "status", "idx"),
+    Index("ix_queue_items_lease", "status", "lease_until"),
 )
 
 artifacts = Table(

@@ -180,13 +180,16 @@ def test_listing_and_counting_filter_by_status_and_batch(store, workflow):
 
 def test_the_claim_queries_walk_an_index_in_their_own_order(store):
     on(store, "sqlite")
-    from nodeeditor.store.claims import _NEXT_BATCH, _NEXT_ITEM
+    from nodeeditor.store.claims import _EXPIRED, _NEXT_BATCH, _NEXT_ITEM
 
     with store.engine.connect() as conn:
         for statement in (_NEXT_ITEM, _NEXT_BATCH):
             sql = str(statement.statement.compile(conn, compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "INDEX ix_" in plan and "TEMP B-TREE" not in plan, plan
+        sql = str(_EXPIRED.statement.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        assert "ix_queue_items_lease (status=? AND lease_until<?)" in plan, "every claim runs it: " + plan
 
 
 def test_the_claim_queries_need_no_sort_on_postgresql(store):

@@ -24,6 +24,8 @@ def upgrade() -> None:
         table.add_column(sa.Column("progress_node", sa.String(200)))
         table.add_column(sa.Column("progress", sa.Float))
         table.add_column(sa.Column("progress_at", sa.Float))
+    # Every claim looks for expired leases: without this index it reads every running row.
+    op.create_index("ix_queue_items_lease", "queue_items", ["status", "lease_until"])
     with op.batch_alter_table("artifacts") as table:
         table.add_column(sa.Column("host", sa.String(200)))
     op.create_table(
@@ -44,6 +46,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("workers")
+    op.drop_index("ix_queue_items_lease", "queue_items")
     with op.batch_alter_table("artifacts") as table:
         table.drop_column("host")
     with op.batch_alter_table("queue_items") as table:
