@@ -73,7 +73,7 @@ _PROGRESS = Prepared(update(Q).where(Q.c.id == bindparam("item"), Q.c.attempt ==
 _WHERE_ATTEMPT = Prepared(select(Q.c.attempt, Q.c.status).where(Q.c.id == bindparam("item")))
 _NEXT_ATTEMPT = Q.c.attempt + 1
 _ONE_MORE_LOST = Q.c.lost + 1
-_RELEASED = dict(session_id=None, worker_id=None, worker_host=None, worker_pid=None, started=None,
+_RELEASED: dict[str, Any] = dict(session_id=None, worker_id=None, worker_host=None, worker_pid=None, started=None,
                  lease_until=None, progress_node=None, progress=None, progress_at=None)
 """A session back in the queue holds nothing of the worker that had it."""
 

@@ -109,7 +109,7 @@ class Prepared:
     def _for(self, conn: Connection) -> tuple[str, list[str] | None, dict[str, Any]]:
         found = self._compiled.get(conn.dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=conn.dialect)
+            compiled: Any = self.statement.compile(dialect=conn.dialect)
             order = list(compiled.positiontup) if compiled.positional else None
             found = self._compiled[conn.dialect.name] = (str(compiled), order, dict(compiled.params))
         return found

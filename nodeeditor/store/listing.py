@@ -55,11 +55,11 @@ class Listing:
             c[PENDING] += b.stop_index - b.next_index
             c[CANCELED] += b.end_index - b.stop_index
         for bid, rows in self._rows_above_cursor(conn, batch_id).items():
-            b = conn.execute(select(B.c.stop_index, B.c.end_index).where(B.c.id == bid)).one()
+            stop, end = conn.execute(select(B.c.stop_index, B.c.end_index).where(B.c.id == bid)).one()
             for index, _status in rows:
-                if index < b.stop_index:
+                if index < stop:
                     counts[bid][PENDING] -= 1
-                elif index < b.end_index:
+                elif index < end:
                     counts[bid][CANCELED] -= 1
         where = [Q.c.status != CLEARED.value] + ([Q.c.batch_id == batch_id] if batch_id is not None else [])
         for bid, status, n in conn.execute(select(Q.c.batch_id, Q.c.status, func.count())
@@ -82,7 +82,8 @@ class Listing:
     def batches(self) -> list[BatchSummary]:
         with reading(self.engine) as conn:
             counts = self._counts_by_batch(conn)
-            return [BatchSummary(b.id, b.name, b.count, b.priority, b.created, counts.get(b.id, _empty_counts()))
+            return [BatchSummary(b.id, b.name, b._mapping["count"], b.priority, b.created,
+                                 counts.get(b.id, _empty_counts()))
                     for b in conn.execute(select(B.c.id, B.c.name, B.c.count, B.c.priority, B.c.created)
                                           .order_by(B.c.id))]
 
@@ -105,8 +106,9 @@ class Listing:
         if status is not None:
             query = query.where(Q.c.status == status)
         stored = conn.execute(query.order_by(Q.c.idx).limit(need)).all()
-        virtual: list[tuple[int, str]] = []
-        ranges = [(b.next_index, b.stop_index, PENDING), (b.stop_index, b.end_index, CANCELED)]
+        virtual: list[tuple[int, SessionStatus]] = []
+        ranges: list[tuple[int, int, SessionStatus]] = [(b.next_index, b.stop_index, PENDING),
+                                                        (b.stop_index, b.end_index, CANCELED)]
         ranges = [(max(lo, start), hi, st) for lo, hi, st in ranges if status in (None, st) and max(lo, start) < hi]
         if ranges:
             taken = set(conn.execute(select(Q.c.idx).where(

@@ -87,7 +87,7 @@ class QueueRepo(Claims, Outcomes, Requests, Listing):
                 name=name or workflow.name, workflow=workflow.model_dump_json(), data=batch.model_dump_json(),
                 count=count, priority=priority, created=time.time(), next_index=0, stop_index=count,
                 end_index=count, open=count > 0,
-            )).inserted_primary_key[0]
+            ).returning(B.c.id)).scalar_one()
             notify(conn, "enqueued", batch=batch_id, count=count)
         return EnqueueResult(batch_id, count)
 

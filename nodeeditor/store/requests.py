@@ -72,7 +72,7 @@ class Requests:
                 return False
             item_id = conn.execute(insert(Q).values(
                 batch_id=batch_id, idx=index, status=CANCELED.value, priority=batch.priority, created=batch.created,
-                finished=now, error="canceled", cancel_requested=False)).inserted_primary_key[0]
+                finished=now, error="canceled", cancel_requested=False).returning(Q.c.id)).scalar_one()
             notify(conn, "status", status=CANCELED.value, items=[item_id])
             return True
 
@@ -120,7 +120,7 @@ class Requests:
                     if batch is not None and batch.stop_index <= index < batch.end_index:
                         item_id = conn.execute(insert(Q).values(
                             batch_id=bid, idx=index, priority=batch.priority, created=batch.created,
-                            status=PENDING.value, attempt=1, **_AGAIN)).inserted_primary_key[0]
+                            status=PENDING.value, attempt=1, **_AGAIN).returning(Q.c.id)).scalar_one()
                         notify(conn, "status", status=PENDING.value, items=[item_id])
                         retried += 1
                 return retried
