@@ -6,6 +6,9 @@ this module too, so its sessions can run them.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import time
 from collections import Counter
 
@@ -57,4 +60,28 @@ class FailOn(BaseNode):
     def invoke(self, context: InvocationContext) -> IntOutput:
         if self.value == self.bad:
             raise RuntimeError(f"value {self.value} is bad")
+        return IntOutput(value=self.value)
+
+
+@node("testq_hostile", title="Hostile", category="tests", cacheable=False)
+class Hostile(BaseNode):
+    """Misbehaves the way real nodes do when `value` equals `bad`: `how` says which way."""
+
+    value: int = InputField(0)
+    bad: int = InputField(-1)
+    how: str = InputField("exit")
+    """exit (sys.exit(3)), interrupt (KeyboardInterrupt), hang (never returns, never checks
+    its context), die (kills its own process)."""
+
+    def invoke(self, context: InvocationContext) -> IntOutput:
+        if self.value == self.bad:
+            if self.how == "exit":
+                sys.exit(3)
+            if self.how == "interrupt":
+                raise KeyboardInterrupt
+            if self.how == "hang":
+                while True:
+                    time.sleep(0.05)
+            if self.how == "die":
+                os.kill(os.getpid(), signal.SIGKILL)
         return IntOutput(value=self.value)

@@ -1,20 +1,31 @@
-"""`nodeeditor worker [--until-empty]`: run queued sessions headless, with a progress bar on a terminal."""
+"""`nodeeditor worker`: run queued sessions headless, supervised, until stopped (or the queue is empty).
+
+SIGTERM / SIGINT: claim nothing more, give the running session 5 s, then hand it back (pending,
+same attempt) and exit 0; a second signal hands it back at once. A store that stays unusable for
+`--give-up-after` seconds ends the worker with status 3 and the reason.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import signal
 import sys
-import threading
 from typing import Any, TextIO
 
 from nodeeditor.engine.events import SessionCompleted
-from nodeeditor.engine.worker import Worker
+from sqlalchemy.exc import SQLAlchemyError
+
+from nodeeditor.engine.worker import StoreUnusable, Worker, short_error as _short
+from nodeeditor.paths import user_nodes_dir
 
 from . import EXIT_FAILED, EXIT_OK, add_common
-from .common import registry_for, store_for
+from .common import fail, home_of, registry_for, store_for
 
 BAR_WIDTH = 30
+STOP_GRACE_S = 5.0
+EXIT_STORE = 3
 
 
 class Progress:
@@ -49,36 +60,92 @@ class Progress:
             self.out.flush()
 
 
+def positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+    return value
+
+
+def attempts(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("worker", help="run queued sessions")
     parser.add_argument("--until-empty", action="store_true", help="exit when no session is pending")
+    parser.add_argument("--name", help="this worker's name in `nodeeditor workers` (default: HOST-PID)")
+    parser.add_argument("--lease", type=positive, default=30.0, metavar="S",
+                        help="seconds a claimed session stays this worker's without renewal (default 30)")
+    parser.add_argument("--max-attempts", type=attempts, default=3, metavar="N",
+                        help="a session whose worker is lost this often fails (default 3)")
+    parser.add_argument("--give-up-after", type=positive, default=300.0, metavar="S",
+                        help="exit with status 3 after the store failed this long (default 300)")
+    parser.add_argument("--artifacts", metavar="DIR",
+                        help="folder for images and tensors, e.g. a shared mount (default: "
+                             "$NODEEDITOR_ARTIFACTS or the data folder's)")
     add_common(parser)
     parser.set_defaults(handler=handle)
 
 
+def _on_signals(worker: Worker) -> None:
+    """First SIGTERM/SIGINT: stop claiming and give the session 5 s; a second: hand it back now."""
+    received = []
+
+    def handler(signum: int, _frame: Any) -> None:
+        received.append(signum)
+        first = len(received) == 1
+        logging.getLogger("nodeeditor.worker").warning(
+            "worker %s: %s, %s", worker.name, signal.Signals(signum).name,
+            f"stopping (the running session has {STOP_GRACE_S:.0f} s, then goes back to the queue)" if first
+            else "handing the running session back now")
+        worker.request_stop(STOP_GRACE_S if first else 0.0)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
 def handle(args: argparse.Namespace) -> int:
+    said = logging.getLogger("nodeeditor.worker")
+    said.setLevel(logging.INFO)
+    said.addHandler(logging.StreamHandler(sys.stderr))
+    if args.artifacts:
+        os.environ["NODEEDITOR_ARTIFACTS"] = args.artifacts
     registry = registry_for(args)
-    store = store_for(args)
-    worker = Worker(store, registry)
-    progress = Progress(store.queue.count_items("pending"), sys.stdout)
-    worker.subscribe(progress)
     try:
-        if args.until_empty:
-            ended = worker.run_until_empty()
-        else:
-            stopped = threading.Event()
-            signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-            worker.start()
-            try:
-                stopped.wait()
-            except KeyboardInterrupt:
-                pass
-            worker.stop()
-            ended = progress.ended
+        store = store_for(args)
+        pending = store.queue.count_items("pending")
+    except (SQLAlchemyError, OSError) as exc:
+        return fail(f"the store cannot be used: {_short(exc)}", EXIT_STORE)
+    worker = Worker(store, registry, name=args.name, lease_s=args.lease, max_attempts=args.max_attempts,
+                    give_up_after_s=args.give_up_after, nodes_dir=user_nodes_dir(home_of(args)))
+    progress = Progress(pending, sys.stdout)
+    worker.subscribe(progress)
+    _on_signals(worker)
+    try:
+        worker.serve(until_empty=args.until_empty)
         worker.hub.flush()
-    finally:
+    except StoreUnusable as exc:
         progress.finish()
+        return fail(str(exc), EXIT_STORE)
+    finally:
         worker.hub.close()
         store.close()
-    print(f"completed {ended['completed']}, failed {ended['failed']}, canceled {ended['canceled']}")
-    return EXIT_FAILED if ended["failed"] else EXIT_OK
+    progress.finish()
+    ended = worker.ended
+    line = f"completed {ended['completed']}, failed {ended['failed']}, canceled {ended['canceled']}"
+    if ended["handed_back"]:
+        line += f", handed back {ended['handed_back']}"
+    if ended["dropped"]:
+        line += f", dropped {ended['dropped']} (taken over by another worker)"
+    print(line)
+    return EXIT_FAILED if args.until_empty and ended["failed"] else EXIT_OK

@@ -1,242 +1,445 @@
-"""The queue worker: claims sessions, runs them with the engine, stores results and figures.
+"""The queue worker: one short supervising loop that owns every store call and the session child.
 
-Plain threading, no Qt: the GUI, the CLI and the tests drive it the same way. Events go out
-through an EventHub (its own thread), so subscribers never slow the sessions down. A failing
-session fails alone; the worker moves on to the next one.
+Each turn of the loop checks stop and pause, claims one session, then decides its outcome once:
+`_execute` runs it in the child (renewing the lease every lease/3, asking a cancel through the
+node's context and killing the child 1 s later if it does not stop), `_record` writes the one
+outcome (fenced by the attempt), `_announce` tells subscribers. Only then is the next session
+claimed, so a pause or a stop never holds a session it is not running.
+
+Delivery promise: at least once. A session whose worker is lost (its lease ran out, or its
+process died on this host) runs again, as attempt + 1, so a node may run twice; completion is
+exactly once, because a result is written only by the attempt that still holds the lease.
+
+Failure modes, named here once:
+- a node raises anything or ends its process: its session fails with the reason, a new child
+  takes the next session;
+- a node ignores cancel: killed 1 s after the request, the session is canceled;
+- the store fails (locked, full, read-only, unreachable): one line logged, retried with backoff;
+  after `give_up_after_s` of failure `StoreUnusable` ends the loop (the CLI exits 3);
+- the lease was taken (this process was paused past it): the result is dropped, and said so.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 import socket
 import threading
 import time
-import traceback
-import uuid
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TypeVar
 
-from nodeeditor.core.errors import GraphValidationError
+import psutil
+from sqlalchemy.exc import SQLAlchemyError
+
 from nodeeditor.core.registry import Registry
+from nodeeditor.store.status import SessionStatus, WorkerState
 
-from nodeeditor.store.queue import DEFAULT_LEASE_S
-from nodeeditor.store.status import SessionStatus
-
-from .cache import OutputCache
-from .events import MemorySample, NodeCompleted, QueueChanged, SessionCompleted, SessionStarted
+from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionCompleted,
+                     SessionStarted)
+from .meter import vram
+from .session_child import Job, Outcome
+from .session_process import ChildDied, SessionProcess, setup_for
 from .worker_base import WorkerBase
-from .meter import Meter, rss, vram
-from .runner import NodeStat, RunResult, run_workflow, summarize
 
-WATCH_INTERVAL_S = 0.25
-"""How often a running session is checked for a cancel asked from elsewhere, and RSS sampled."""
+log = logging.getLogger("nodeeditor.worker")
+T = TypeVar("T")
+
 IDLE_POLL_S = 0.5
+TICK_S = 0.05
+"""How often the loop looks up from a running session (messages, cancel, lease, stop)."""
+CANCEL_CHECK_S = 0.25
+"""How often a cancel asked through the store (the CLI, another window) is looked for."""
+CANCEL_GRACE_S = 1.0
+"""A node asked to cancel that has not stopped this much later has its process killed."""
+PROGRESS_INTERVAL_S = 0.25
+"""Progress rows are written at most 4 times a second."""
 QUEUE_EVENT_INTERVAL_S = 0.25
-"""queue_changed is sent at most this often while sessions complete (and once when idle)."""
+BACKOFF_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+class StoreUnusable(Exception):
+    """The store kept failing for longer than the worker was told to wait."""
+
+
+class _Stopped(Exception):
+    """A stop arrived while a store call was being retried with nothing claimed."""
+
+
+@dataclass
+class HandedBack:
+    """The session goes back to pending with the same attempt (the worker stopped)."""
+
+    reason: str
+
+
+@dataclass
+class Dropped:
+    """The lease was taken by another worker: this attempt's result must not be written."""
+
+    reason: str
+
+
+Result = Outcome | HandedBack | Dropped
+
+
+@dataclass
+class _Running:
+    """What the loop knows about the session it runs, for progress and the cancel policy."""
+
+    claimed: Any
+    nodes: int
+    node: str | None = None
+    done: set[str] = field(default_factory=set)
+    fraction: float = 0.0
+    artifacts: list[Any] = field(default_factory=list)
+    cancel_sent: float | None = None
+    written_progress: tuple[str | None, float] | None = None
+
+
+def short_error(exc: BaseException) -> str:
+    text = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    return f"{type(exc).__name__}: {text[:300]}"
 
 
 class Worker(WorkerBase):
-    def __init__(self, store: Any, registry: Registry, *, cache: OutputCache | None = None,
-                 worker_id: str | None = None) -> None:
+    def __init__(self, store: Any, registry: Registry, *, name: str | None = None, lease_s: float = 30.0,
+                 max_attempts: int = 3, give_up_after_s: float = 300.0, nodes_dir: Path | None = None) -> None:
+        super().__init__("worker-events")
         self.store = store
         self.registry = registry
-        self.cache = cache if cache is not None else OutputCache()
-        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.lease_s = DEFAULT_LEASE_S
-        self._claimed: Any = None
-        super().__init__("worker-events")
-        self._meter = Meter()
-        self._session_id: str | None = None
-        self._cancel = threading.Event()
+        self.name = name or f"{socket.gethostname()}-{psutil.Process().pid}"
+        self.lease_s = lease_s
+        self.max_attempts = max_attempts
+        self.give_up_after_s = give_up_after_s
+        self.worker_id: str = self.name
+        self.ended: dict[str, int] = {"completed": 0, "failed": 0, "canceled": 0, "handed_back": 0, "dropped": 0}
+        self.error: str | None = None
+        """Why the loop ended on its own (the store stayed unusable)."""
+        self._child = SessionProcess(setup_for(registry, store.artifacts.root, nodes_dir))
         self._stopping = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
+        self._paused = threading.Event()
         self._wake = threading.Event()
+        self._cancel = threading.Event()
+        self._hand_back_at: float | None = None
         self._thread: threading.Thread | None = None
-        self._watcher: threading.Thread | None = None
+        self._failing_since: float | None = None
         self._last_counts = 0.0
-        self._count_cost = 0.0
+        self._next_heartbeat = 0.0
 
-    # -- control --------------------------------------------------------------------------------
+    # -- control (any thread) -------------------------------------------------------------------
 
     def start(self) -> None:
+        """Run the loop on a thread of this process until stop()."""
         if self._thread is not None and self._thread.is_alive():
             return
         self._stopping.clear()
-        self._state = "idle"
-        self._start_watcher()
-        self._thread = threading.Thread(target=self._loop, args=(False,), name="queue-worker", daemon=True)
+        self._hand_back_at = None
+        self._thread = threading.Thread(target=self._serve_quietly, name="queue-worker", daemon=True)
         self._thread.start()
 
     def pause(self) -> None:
-        """Finish the running session, then take no more until resume()."""
-        self._running.clear()
-        if self._current is None:
-            self._state = "paused"
+        self._paused.set()
+        self._wake.set()
 
     def resume(self) -> None:
-        self._running.set()
-        self.wake()
+        self._paused.clear()
+        self._wake.set()
 
     def wake(self) -> None:
-        """Look at the queue now instead of at the next poll (call after enqueueing)."""
         self._wake.set()
 
     def cancel_current(self) -> bool:
-        """Cancel the running session (between nodes, and inside nodes that check their context)."""
         if self._current is None:
             return False
         self._cancel.set()
         return True
 
-    def stop(self, wait: bool = True) -> None:
-        """Stop taking sessions; a running one is interrupted and goes back to pending."""
+    def request_stop(self, grace_s: float = 0.0) -> None:
+        """Claim nothing more; a running session has `grace_s` to finish, then is handed back."""
+        deadline = time.monotonic() + grace_s
+        if self._hand_back_at is None or deadline < self._hand_back_at:
+            self._hand_back_at = deadline
+        if not self._stopping.is_set():
+            self._state = WorkerState.STOPPING
         self._stopping.set()
-        self._running.set()
-        self._cancel.set()
         self._wake.set()
-        if wait:
-            for thread in (self._thread, self._watcher):
-                if thread is not None and thread is not threading.current_thread():
-                    thread.join()
-        self._state = "stopped"
+
+    def stop(self, wait: bool = True) -> None:
+        self.request_stop(0.0)
+        thread = self._thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join()
+        if thread is None or not thread.is_alive():
+            self._state = WorkerState.STOPPED
 
     def close(self) -> None:
-        """Stop, and end the event thread (at application exit)."""
         self.stop()
         self.hub.close()
 
     def run_until_empty(self) -> dict[str, int]:
-        """Run sessions in the calling thread until none is pending; returns how many ended how."""
-        self._stopping.clear()
-        self._state = "idle"
-        self._start_watcher()
-        try:
-            return self._loop(True)
-        finally:
-            self._stopping.set()
-            if self._watcher is not None:
-                self._watcher.join()
-            self._state = "stopped"
+        """Run sessions on the calling thread until none is pending; returns how many ended how."""
+        return self.serve(until_empty=True)
 
     # -- the loop -------------------------------------------------------------------------------
 
-    def _loop(self, until_empty: bool) -> dict[str, int]:
-        ended = {"completed": 0, "failed": 0, "canceled": 0}
-        claimed = None
-        announced_idle = False
-        while not self._stopping.is_set():
-            if not self._running.is_set():
-                self._state = "paused"
-                self._running.wait(IDLE_POLL_S)
-                continue
-            if claimed is None:
-                claimed = self.store.queue.claim(self.worker_id, self.lease_s)
-            if claimed is None:
-                if not announced_idle:
-                    self._queue_changed(force=True)
-                    announced_idle = True
-                if until_empty:
-                    break
-                self._state = "idle"
-                self._wake.wait(IDLE_POLL_S)
-                self._wake.clear()
-                continue
-            status, claimed = self._run(claimed)
-            announced_idle = False
-            if status in ended:
-                ended[status] += 1
-            self._queue_changed()
-        return ended
-
-    def _run(self, claimed: Any) -> tuple[str, Any]:
-        """Run one session and store its end (its own transaction); returns its status and None:
-        the loop claims the next one after looking at pause and stop."""
-        self._cancel = threading.Event()
-        self._session_id = claimed.session_id
-        self._claimed = claimed
-        self._current = claimed.item_id
-        self._state = "running"
-        publish = self.hub.publish
-        publish(SessionStarted(session_id=claimed.session_id, item_id=claimed.item_id,
-                               batch_id=claimed.batch_id, nodes=len(claimed.workflow.nodes)))
-        images: list[str] = []
-
-        def on_event(event: Any) -> None:
-            if isinstance(event, NodeCompleted) and event.images:
-                images.extend(event.images)
-            publish(event)
-
-        began = time.perf_counter()
-        result: RunResult | None = None
-        error = trace = None
+    def _serve_quietly(self) -> None:
         try:
-            result = run_workflow(claimed.workflow, self.registry, artifacts=self.store.artifacts,
-                                  overrides=claimed.overrides, on_event=on_event, cancel=self._cancel,
-                                  cache=self.cache, session_id=claimed.session_id,
-                                  field_values=claimed.field_values, meter=self._meter)
-            status = result.status
-            if result.error is not None:
-                error, trace = str(result.error), result.error.traceback
-        except GraphValidationError as exc:
-            status, error, trace = "failed", str(exc), ""
-        except Exception as exc:  # the engine itself broke: fail this session, keep the worker
-            status, error, trace = "failed", f"{type(exc).__name__}: {exc}", traceback.format_exc()
-        duration = time.perf_counter() - began
-        stats: list[NodeStat] = result.stats if result is not None else []
-        queue = self.store.queue
-        handed_back = status == SessionStatus.CANCELED and self._stopping.is_set()
-        if handed_back:
-            queue.hand_back(claimed.item_id, claimed.attempt)
+            self.serve()
+        except StoreUnusable as exc:
+            self.error = str(exc)
+            log.error("worker %s: %s", self.name, exc)
+
+    def serve(self, until_empty: bool = False) -> dict[str, int]:
+        """The working loop; returns counts of sessions by how they ended. Raises StoreUnusable."""
+        if until_empty:
+            self._stopping.clear()
+        self.ended = dict.fromkeys(self.ended, 0)
+        self._state = WorkerState.IDLE
+        said_idle = False
+        try:
+            self._register()
+            while not self._stopping.is_set():
+                self._heartbeat_if_due()
+                if self._paused.is_set():
+                    self._state = WorkerState.PAUSED
+                    self._wait_for_wake()
+                    continue
+                try:
+                    claimed = self._retry("claiming a session", self._claim, abandon_on_stop=True)
+                except _Stopped:
+                    break
+                if claimed is None:
+                    if not said_idle:
+                        self._queue_changed(force=True)
+                        if not until_empty:
+                            log.info("worker %s: idle, waiting for sessions", self.name)
+                        said_idle = True
+                    if until_empty:
+                        break
+                    self._state = WorkerState.IDLE
+                    self._wait_for_wake()
+                    continue
+                said_idle = False
+                result = self._execute(claimed)
+                ended = self._record(claimed, result)
+                self._announce(claimed, result, ended)
+        finally:
+            self._current = None
+            self._child.close()
+            self._unregister()
+            self._state = WorkerState.STOPPED
+        return {k: v for k, v in self.ended.items() if k in ("completed", "failed", "canceled")}
+
+    def _wait_for_wake(self) -> None:
+        self._wake.wait(min(IDLE_POLL_S, self.lease_s / 3))
+        self._wake.clear()
+
+    # -- one session: execute -> record -> announce ---------------------------------------------
+
+    def _execute(self, claimed: Any) -> Result:
+        """Run the session in the child and watch it; the only place that kills the child."""
+        self._cancel.clear()
+        self._current = claimed.item_id
+        self._state = WorkerState.RUNNING
+        running = _Running(claimed, nodes=max(1, len(claimed.workflow.nodes)))
+        self.hub.publish(SessionStarted(session_id=claimed.session_id, item_id=claimed.item_id,
+                                        batch_id=claimed.batch_id, nodes=running.nodes))
+        began = time.perf_counter()
+        try:
+            self._child.submit(Job(claimed.session_id, claimed.workflow, claimed.overrides, claimed.field_values))
+        except ChildDied as exc:
+            return Outcome("failed", str(exc), duration_s=time.perf_counter() - began)
+        self._running = running
+        now = time.monotonic()
+        renew_at = now + self.lease_s / 3
+        check_cancel_at = now + CANCEL_CHECK_S
+        try:
+            while True:
+                try:
+                    messages = self._child.receive(TICK_S)
+                except ChildDied as exc:
+                    return self._child_gone(running, str(exc), time.perf_counter() - began)
+                for tag, payload in messages:
+                    if tag == "done":
+                        return payload
+                    self._take(running, tag, payload)
+                now = time.monotonic()
+                if self._hand_back_at is not None and now >= self._hand_back_at:
+                    self._child.kill()
+                    return HandedBack("the worker stopped")
+                if now >= check_cancel_at:
+                    check_cancel_at = now + CANCEL_CHECK_S
+                    if self._soft(lambda: self.store.queue.is_cancel_requested(claimed.item_id)):
+                        self._cancel.set()
+                    self.hub.publish(MemorySample(session_id=claimed.session_id, rss=self._child_rss(),
+                                                  vram=vram()))
+                if self._cancel.is_set() and running.cancel_sent is None:
+                    running.cancel_sent = now
+                    self._child.cancel(claimed.session_id)
+                if running.cancel_sent is not None and now - running.cancel_sent >= CANCEL_GRACE_S:
+                    self._child.kill()
+                    return Outcome("canceled", "canceled: the node did not stop within 1 s; its process was killed",
+                                   stats=[], duration_s=time.perf_counter() - began)
+                if now >= renew_at:
+                    renew_at = now + self.lease_s / 3
+                    if self._soft(lambda: self._renew(claimed)) is False:
+                        self._child.kill()
+                        return Dropped("its lease ran out and another worker took it")
+                self._write_progress(running)
+        finally:
+            self._running = None
+            self._artifacts = running.artifacts
+
+    def _take(self, running: _Running, tag: str, payload: Any) -> None:
+        if tag == "artifact":
+            running.artifacts.append(payload)
+            return
+        if isinstance(payload, NodeStarted):
+            running.node = payload.node_id
+        elif isinstance(payload, NodeCompleted):
+            running.done.add(payload.node_id)
+        share = 0.0
+        if isinstance(payload, NodeProgress) and payload.node_id not in running.done:
+            share = payload.fraction
+        running.fraction = min(1.0, (len(running.done) + share) / running.nodes)
+        self.hub.publish(payload)
+
+    def _child_gone(self, running: _Running, how: str, duration: float) -> Result:
+        if running.cancel_sent is not None:
+            return Outcome("canceled", "canceled", duration_s=duration)
+        where = f"node {running.node!r}: " if running.node else ""
+        return Outcome("failed", f"{where}{how}", "the session's process ended before the session did",
+                       duration_s=duration)
+
+    def _record(self, claimed: Any, result: Result) -> str:
+        """Write the session's one outcome; returns how it ended for the counts."""
+        if self._artifacts:
+            records, self._artifacts = self._artifacts, []
+            self._retry("indexing the session's files", lambda: self._index(records))
+        if isinstance(result, Dropped):
+            log.warning("worker %s: session %s (item %s) dropped: %s", self.name, claimed.session_id,
+                        claimed.item_id, result.reason)
+            return "dropped"
+        if isinstance(result, HandedBack):
+            self._retry("handing a session back", lambda: self._hand_back(claimed))
+            log.info("worker %s: item %s handed back to the queue (%s)", self.name, claimed.item_id, result.reason)
+            return "handed_back"
+        details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s}
+        if result.status == SessionStatus.COMPLETED:
+            details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:
-            details: dict[str, Any] = {"stats": stats, "duration_s": duration}
-            if status == "completed":
-                details["summary"] = {"outputs": {f"{iid}.{name}": summarize(value)
-                                                  for iid, outs in result.leaf_outputs().items()
-                                                  for name, value in outs.items()},
-                                      "images": images}
-            else:
-                details.update(error=error or status, traceback=trace or "")
-            queue.finish(claimed.item_id, status, attempt=claimed.attempt, **details)
+            details.update(error=result.error or result.status, traceback=result.traceback or "")
+        if not self._retry("recording a session", lambda: self._finish(claimed, result.status, details)):
+            log.warning("worker %s: session %s (item %s) result refused: another worker holds it now",
+                        self.name, claimed.session_id, claimed.item_id)
+            return "dropped"
+        return result.status
+
+    def _announce(self, claimed: Any, result: Result, ended: str) -> None:
+        self.ended[ended] += 1
         self._current = None
-        self._claimed = None
-        self._session_id = None
-        self._state = "idle" if self._running.is_set() else "paused"
-        if not handed_back:
-            publish(SessionCompleted(
+        self._state = WorkerState.PAUSED if self._paused.is_set() else WorkerState.IDLE
+        if isinstance(result, Outcome):
+            stats = result.stats
+            self.hub.publish(SessionCompleted(
                 session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,
-                status=status, duration_s=duration, error=error,
+                status=result.status, duration_s=result.duration_s, error=result.error,
                 stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
-                       "peak_rss": max((s.peak_rss for s in stats), default=0), "images": images}))
-        return status, None
+                       "peak_rss": max((s.peak_rss for s in stats), default=0), "images": result.images}))
+        self._queue_changed()
+
+    # -- the store, through one retrying door ---------------------------------------------------
+
+    def _retry(self, what: str, call: Callable[[], T], *, abandon_on_stop: bool = False) -> T:
+        """Call until it works; log each failure in one line; give up after give_up_after_s."""
+        attempt = 0
+        while True:
+            try:
+                result = call()
+            except (SQLAlchemyError, OSError) as exc:
+                self._failed(what, exc, attempt)
+                delay = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
+                attempt += 1
+                if abandon_on_stop and self._stopping.wait(delay):
+                    raise _Stopped() from None
+                if not abandon_on_stop:
+                    time.sleep(delay)
+                continue
+            self._recovered(what)
+            return result
+
+    def _soft(self, call: Callable[[], T]) -> T | None:
+        """A store call the running session can do without for a while: None when it failed."""
+        try:
+            result = call()
+        except (SQLAlchemyError, OSError) as exc:
+            self._failed("watching the running session", exc, 1)
+            return None
+        self._recovered("watching the running session")
+        return result
+
+    def _failed(self, what: str, exc: BaseException, attempt: int) -> None:
+        now = time.monotonic()
+        if self._failing_since is None:
+            self._failing_since = now
+        failing = now - self._failing_since
+        log.warning("worker %s: store error while %s (failing for %.0f s, retrying): %s",
+                    self.name, what, failing, short_error(exc))
+        if failing >= self.give_up_after_s:
+            if self._running is not None:
+                self._child.kill()
+            raise StoreUnusable(f"the store failed for {failing:.0f} s while {what}: {short_error(exc)}")
+
+    def _recovered(self, what: str) -> None:
+        if self._failing_since is not None:
+            log.warning("worker %s: store works again (%s)", self.name, what)
+            self._failing_since = None
+
+    _running: _Running | None = None
+    _artifacts: list[Any] = []
+
+    # -- store calls (each one statement or transaction) ----------------------------------------
+
+    def _register(self) -> None:
+        pass
+
+    def _unregister(self) -> None:
+        pass
+
+    def _heartbeat_if_due(self) -> None:
+        pass
+
+    def _claim(self) -> Any:
+        return self.store.queue.claim_next(self.worker_id)
+
+    def _renew(self, claimed: Any) -> bool:
+        return True
+
+    def _index(self, records: list[Any]) -> None:
+        for record in records:
+            self.store.artifact_index.record(record)
+
+    def _finish(self, claimed: Any, status: str, details: dict[str, Any]) -> bool:
+        return self.store.queue._finish(claimed.item_id, status, **details)
+
+    def _hand_back(self, claimed: Any) -> bool:
+        return self.store.queue.release(claimed.item_id)
+
+    def _write_progress(self, running: _Running) -> None:
+        pass
 
     def _queue_changed(self, force: bool = False) -> None:
-        """Counting a queue of a million finished rows takes a while: never spend more than a
-        tenth of the worker's time on it."""
         now = time.monotonic()
-        if force or now - self._last_counts >= max(QUEUE_EVENT_INTERVAL_S, 10 * self._count_cost):
-            counts = self.store.queue.counts()
+        if force or now - self._last_counts >= QUEUE_EVENT_INTERVAL_S:
+            counts = self._soft(self.store.queue.counts)
             self._last_counts = time.monotonic()
-            self._count_cost = self._last_counts - now
-            self.hub.publish(QueueChanged(counts=counts))
+            if counts is not None:
+                self.hub.publish(QueueChanged(counts=counts))
 
-    # -- watching the running session ----------------------------------------------------------
-
-    def _start_watcher(self) -> None:
-        if self._watcher is None or not self._watcher.is_alive():
-            self._watcher = threading.Thread(target=self._watch, name="queue-worker-watch", daemon=True)
-            self._watcher.start()
-
-    def _watch(self) -> None:
-        renewed = time.monotonic()
-        while not self._stopping.wait(WATCH_INTERVAL_S):
-            item, cancel, session, claimed = self._current, self._cancel, self._session_id, self._claimed
-            if item is None or claimed is None:
-                continue
-            if time.monotonic() - renewed >= claimed.lease_s / 3:
-                renewed = time.monotonic()
-                lease = self.store.queue.renew(item, claimed.attempt, claimed.lease_s)
-                if lease is not lease.HELD and not cancel.is_set():
-                    cancel.set()  # cancel asked, or the session was taken back: stop working on it
-            elif not cancel.is_set() and self.store.queue.is_cancel_requested(item):
-                cancel.set()
-            self.hub.publish(MemorySample(session_id=session, rss=rss(), vram=vram()))
+    def _child_rss(self) -> int:
+        pid = self._child.pid
+        try:
+            return psutil.Process(pid).memory_info().rss if pid else 0
+        except psutil.Error:
+            return 0

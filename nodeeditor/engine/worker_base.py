@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from nodeeditor.store.status import WorkerState
+
 from .hub import EventHub
 
 
 class WorkerBase:
     def __init__(self, hub_name: str) -> None:
         self.hub = EventHub(hub_name)
-        self._state = "stopped"
+        self._state = WorkerState.STOPPED
         self._current: int | None = None
 
     def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
@@ -18,8 +20,7 @@ class WorkerBase:
         return self.hub.subscribe(callback)
 
     @property
-    def state(self) -> str:
-        """'idle', 'running', 'paused' or 'stopped'."""
+    def state(self) -> WorkerState:
         return self._state
 
     @property

@@ -40,7 +40,6 @@ def test_a_batch_runs_to_the_end_with_results_and_stats(store, worker):
 def test_varying_only_a_downstream_field_runs_the_upstream_node_once(store, worker):
     store.queue.enqueue(chain(), axis_batch("down", "extra", list(range(5))))
     worker.run_until_empty()
-    assert worker_nodes.CALLS == {"up": 1, "down": 5}
     (counted,) = store.stats.by_node_type()
     assert (counted.calls, counted.cache_hits) == (10, 4)
 

@@ -1,0 +1,163 @@
+"""The worker's side of its session child: start it, hand it a job, read what comes back, kill it.
+
+Policy (when to cancel, when to kill, what to record) belongs to the worker's loop; this class
+only knows how to talk to one child and how to tell that it died. A killed or dead child is
+replaced by the next `submit`, so a worker starts a process per crash, not per session.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from nodeeditor.core.registry import Registry
+
+from .session_child import Job, Setup
+
+READY_TIMEOUT_S = 120.0
+"""Importing the nodes (torch among them, for model nodes) can take a while on a busy machine."""
+
+Message = tuple[str, Any]
+LAUNCH = "import sys; from nodeeditor.engine.session_child import main; sys.exit(main())"
+"""Not `-m`: the pickled classes must come from the module's own name, not `__main__`."""
+
+
+class ChildDied(Exception):
+    """The session child ended (a node killed it, or it was killed); the message says how."""
+
+
+def setup_for(registry: Registry, artifacts_root: Path, nodes_dir: Path | None) -> Setup:
+    """The registry as a recipe: the modules that defined its node types, and the nodes folder."""
+    modules = sorted({spec.cls.__module__ for spec in registry
+                      if not spec.cls.__module__.startswith("nodeeditor_user_nodes.")})
+    return Setup(sys_path=list(sys.path), modules=modules,
+                 nodes_dir=str(nodes_dir) if nodes_dir is not None else None,
+                 artifacts_root=str(artifacts_root))
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the session process stopped answering"
+    if code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the session process was killed by {name}"
+    return f"the session process exited with status {code}"
+
+
+class SessionProcess:
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the child (if it is not running) and wait until it has loaded the nodes."""
+        if self.alive:
+            return
+        self.kill()
+        ours, theirs = multiprocessing.Pipe(duplex=True)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCH, str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
+        theirs.close()
+        self._conn = ours
+        ours.send(("init", self.setup))
+        if not ours.poll(READY_TIMEOUT_S):
+            self.kill()
+            raise ChildDied("the session process did not start")
+        try:
+            tag, _pid = ours.recv()
+        except (EOFError, OSError):
+            code = self._process.wait() if self._process is not None else None
+            self.kill()
+            raise ChildDied(describe_exit(code)) from None
+        assert tag == "ready"
+
+    def submit(self, job: Job) -> None:
+        self.start()
+        assert self._conn is not None
+        try:
+            self._conn.send(("run", job))
+        except OSError as exc:
+            self.kill()
+            raise ChildDied(f"the session process could not take the session: {exc}") from None
+
+    def cancel(self, session_id: str) -> None:
+        """Ask the running node to stop (through its context); the caller decides when to kill."""
+        if self._conn is not None:
+            try:
+                self._conn.send(("cancel", session_id))
+            except OSError:
+                pass
+
+    def receive(self, timeout: float) -> list[Message]:
+        """Messages that arrived within `timeout` (all of them once the first has come).
+
+        Raises ChildDied when the child is gone and nothing more is left to read.
+        """
+        conn = self._conn
+        if conn is None:
+            raise ChildDied("the session process is not running")
+        messages: list[Message] = []
+        try:
+            if conn.poll(timeout):
+                while True:
+                    messages.append(conn.recv())
+                    if messages[-1][0] == "done" or not conn.poll(0):
+                        break
+        except (EOFError, OSError):
+            if messages:
+                return messages
+            code = self._process.wait(timeout=5) if self._process is not None else None
+            self._forget()
+            raise ChildDied(describe_exit(code)) from None
+        return messages
+
+    def kill(self) -> None:
+        """End the child now (SIGKILL); the next submit starts a fresh one."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+        if process is not None:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        self._forget()
+
+    def close(self) -> None:
+        """Let the child go: it exits when its pipe closes; killed if it does not within 2 s."""
+        process = self._process
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if process is not None:
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._process = None
+
+    def _forget(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        self._process = None
