@@ -17,7 +17,8 @@ from typing import Any, TextIO
 from nodeeditor.engine.events import SessionCompleted
 from sqlalchemy.exc import SQLAlchemyError
 
-from nodeeditor.engine.worker import StoreUnusable, Worker, short_error as _short
+from nodeeditor.engine.worker import Worker
+from nodeeditor.engine.worker_store import StoreUnusable, short_error
 from nodeeditor.paths import user_nodes_dir
 
 from . import EXIT_FAILED, EXIT_OK, add_common
@@ -125,7 +126,7 @@ def handle(args: argparse.Namespace) -> int:
         store = store_for(args)
         pending = store.queue.count_items("pending")
     except (SQLAlchemyError, OSError) as exc:
-        return fail(f"the store cannot be used: {_short(exc)}", EXIT_STORE)
+        return fail(f"the store cannot be used: {short_error(exc)}", EXIT_STORE)
     worker = Worker(store, registry, name=args.name, lease_s=args.lease, max_attempts=args.max_attempts,
                     give_up_after_s=args.give_up_after, nodes_dir=user_nodes_dir(home_of(args)))
     progress = Progress(pending, sys.stdout)

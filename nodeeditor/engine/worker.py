@@ -22,17 +22,18 @@ Failure modes, named here once:
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import psutil
-from sqlalchemy.exc import SQLAlchemyError
 
 from nodeeditor.core.registry import Registry
+from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
 from nodeeditor.store.status import SessionStatus, WorkerState
 
 from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionCompleted,
@@ -41,9 +42,11 @@ from .meter import vram
 from .session_child import Job, Outcome
 from .session_process import ChildDied, SessionProcess, setup_for
 from .worker_base import WorkerBase
+from .worker_store import Stopped, StoreUnusable, WorkerStore
+
+__all__ = ["StoreUnusable", "Worker"]
 
 log = logging.getLogger("nodeeditor.worker")
-T = TypeVar("T")
 
 IDLE_POLL_S = 0.5
 TICK_S = 0.05
@@ -55,15 +58,6 @@ CANCEL_GRACE_S = 1.0
 PROGRESS_INTERVAL_S = 0.25
 """Progress rows are written at most 4 times a second."""
 QUEUE_EVENT_INTERVAL_S = 0.25
-BACKOFF_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
-
-
-class StoreUnusable(Exception):
-    """The store kept failing for longer than the worker was told to wait."""
-
-
-class _Stopped(Exception):
-    """A stop arrived while a store call was being retried with nothing claimed."""
 
 
 @dataclass
@@ -95,11 +89,7 @@ class _Running:
     artifacts: list[Any] = field(default_factory=list)
     cancel_sent: float | None = None
     written_progress: tuple[str | None, float] | None = None
-
-
-def short_error(exc: BaseException) -> str:
-    text = " ".join(str(getattr(exc, "orig", None) or exc).split())
-    return f"{type(exc).__name__}: {text[:300]}"
+    progress_due: float = 0.0
 
 
 class Worker(WorkerBase):
@@ -108,11 +98,8 @@ class Worker(WorkerBase):
         super().__init__("worker-events")
         self.store = store
         self.registry = registry
-        self.name = name or f"{socket.gethostname()}-{psutil.Process().pid}"
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
         self.lease_s = lease_s
-        self.max_attempts = max_attempts
-        self.give_up_after_s = give_up_after_s
-        self.worker_id: str = self.name
         self.ended: dict[str, int] = {"completed": 0, "failed": 0, "canceled": 0, "handed_back": 0, "dropped": 0}
         self.error: str | None = None
         """Why the loop ended on its own (the store stayed unusable)."""
@@ -123,9 +110,17 @@ class Worker(WorkerBase):
         self._cancel = threading.Event()
         self._hand_back_at: float | None = None
         self._thread: threading.Thread | None = None
-        self._failing_since: float | None = None
+        self._running: _Running | None = None
+        self._artifacts: list[Any] = []
         self._last_counts = 0.0
         self._next_heartbeat = 0.0
+        self.door = WorkerStore(store, name=self.name, lease_s=lease_s, max_attempts=max_attempts,
+                                give_up_after_s=give_up_after_s, stopping=self._stopping)
+        self.door.on_give_up = self._child.kill
+
+    @property
+    def worker_id(self) -> str:
+        return self.door.worker_id
 
     # -- control (any thread) -------------------------------------------------------------------
 
@@ -198,7 +193,7 @@ class Worker(WorkerBase):
         self._state = WorkerState.IDLE
         said_idle = False
         try:
-            self._register()
+            self.door.register()
             while not self._stopping.is_set():
                 self._heartbeat_if_due()
                 if self._paused.is_set():
@@ -206,8 +201,8 @@ class Worker(WorkerBase):
                     self._wait_for_wake()
                     continue
                 try:
-                    claimed = self._retry("claiming a session", self._claim, abandon_on_stop=True)
-                except _Stopped:
+                    claimed = self.door.claim()
+                except Stopped:
                     break
                 if claimed is None:
                     if not said_idle:
@@ -227,7 +222,7 @@ class Worker(WorkerBase):
         finally:
             self._current = None
             self._child.close()
-            self._unregister()
+            self.door.unregister()
             self._state = WorkerState.STOPPED
         return {k: v for k, v in self.ended.items() if k in ("completed", "failed", "canceled")}
 
@@ -270,7 +265,7 @@ class Worker(WorkerBase):
                     return HandedBack("the worker stopped")
                 if now >= check_cancel_at:
                     check_cancel_at = now + CANCEL_CHECK_S
-                    if self._soft(lambda: self.store.queue.is_cancel_requested(claimed.item_id)):
+                    if self.door.cancel_requested(claimed):
                         self._cancel.set()
                     self.hub.publish(MemorySample(session_id=claimed.session_id, rss=self._child_rss(),
                                                   vram=vram()))
@@ -283,10 +278,14 @@ class Worker(WorkerBase):
                                    stats=[], duration_s=time.perf_counter() - began)
                 if now >= renew_at:
                     renew_at = now + self.lease_s / 3
-                    if self._soft(lambda: self._renew(claimed)) is False:
+                    lease = self.door.renew(claimed)
+                    if lease is Lease.LOST:
                         self._child.kill()
                         return Dropped("its lease ran out and another worker took it")
-                self._write_progress(running)
+                    if lease is Lease.CANCEL_REQUESTED:
+                        self._cancel.set()
+                    self._heartbeat_if_due()
+                self._write_progress(running, now)
         finally:
             self._running = None
             self._artifacts = running.artifacts
@@ -312,29 +311,37 @@ class Worker(WorkerBase):
         return Outcome("failed", f"{where}{how}", "the session's process ended before the session did",
                        duration_s=duration)
 
-    def _record(self, claimed: Any, result: Result) -> str:
-        """Write the session's one outcome; returns how it ended for the counts."""
+    def _record(self, claimed: ClaimedSession, result: Result) -> str:
+        """Write the session's one outcome; returns how it ended, for the counts."""
         if self._artifacts:
             records, self._artifacts = self._artifacts, []
-            self._retry("indexing the session's files", lambda: self._index(records))
+            self.door.index(records)
         if isinstance(result, Dropped):
-            log.warning("worker %s: session %s (item %s) dropped: %s", self.name, claimed.session_id,
-                        claimed.item_id, result.reason)
+            log.warning("worker %s: item %s (attempt %s) dropped: %s", self.name, claimed.item_id,
+                        claimed.attempt, result.reason)
             return "dropped"
         if isinstance(result, HandedBack):
-            self._retry("handing a session back", lambda: self._hand_back(claimed))
+            written = self.door.hand_back(claimed)
+            if not written:
+                log.warning("worker %s: item %s (attempt %s) not handed back: %s", self.name, claimed.item_id,
+                            claimed.attempt, "another worker took it" if written is Written.STALE else "it ended")
+                return "dropped"
             log.info("worker %s: item %s handed back to the queue (%s)", self.name, claimed.item_id, result.reason)
             return "handed_back"
+        status = SessionStatus(result.status)
         details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s}
-        if result.status == SessionStatus.COMPLETED:
+        if status is SessionStatus.COMPLETED:
             details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:
-            details.update(error=result.error or result.status, traceback=result.traceback or "")
-        if not self._retry("recording a session", lambda: self._finish(claimed, result.status, details)):
-            log.warning("worker %s: session %s (item %s) result refused: another worker holds it now",
-                        self.name, claimed.session_id, claimed.item_id)
+            details.update(error=result.error or status.value, traceback=result.traceback or "")
+        written = self.door.finish(claimed, status, details)
+        if not written:
+            why = ("its lease ran out and another worker took it over" if written is Written.STALE
+                   else "it was no longer running (canceled or cleared meanwhile)")
+            log.warning("worker %s: item %s (attempt %s) result refused: %s", self.name, claimed.item_id,
+                        claimed.attempt, why)
             return "dropped"
-        return result.status
+        return status.value
 
     def _announce(self, claimed: Any, result: Result, ended: str) -> None:
         self.ended[ended] += 1
@@ -349,90 +356,28 @@ class Worker(WorkerBase):
                        "peak_rss": max((s.peak_rss for s in stats), default=0), "images": result.images}))
         self._queue_changed()
 
-    # -- the store, through one retrying door ---------------------------------------------------
-
-    def _retry(self, what: str, call: Callable[[], T], *, abandon_on_stop: bool = False) -> T:
-        """Call until it works; log each failure in one line; give up after give_up_after_s."""
-        attempt = 0
-        while True:
-            try:
-                result = call()
-            except (SQLAlchemyError, OSError) as exc:
-                self._failed(what, exc, attempt)
-                delay = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
-                attempt += 1
-                if abandon_on_stop and self._stopping.wait(delay):
-                    raise _Stopped() from None
-                if not abandon_on_stop:
-                    time.sleep(delay)
-                continue
-            self._recovered(what)
-            return result
-
-    def _soft(self, call: Callable[[], T]) -> T | None:
-        """A store call the running session can do without for a while: None when it failed."""
-        try:
-            result = call()
-        except (SQLAlchemyError, OSError) as exc:
-            self._failed("watching the running session", exc, 1)
-            return None
-        self._recovered("watching the running session")
-        return result
-
-    def _failed(self, what: str, exc: BaseException, attempt: int) -> None:
-        now = time.monotonic()
-        if self._failing_since is None:
-            self._failing_since = now
-        failing = now - self._failing_since
-        log.warning("worker %s: store error while %s (failing for %.0f s, retrying): %s",
-                    self.name, what, failing, short_error(exc))
-        if failing >= self.give_up_after_s:
-            if self._running is not None:
-                self._child.kill()
-            raise StoreUnusable(f"the store failed for {failing:.0f} s while {what}: {short_error(exc)}")
-
-    def _recovered(self, what: str) -> None:
-        if self._failing_since is not None:
-            log.warning("worker %s: store works again (%s)", self.name, what)
-            self._failing_since = None
-
-    _running: _Running | None = None
-    _artifacts: list[Any] = []
-
-    # -- store calls (each one statement or transaction) ----------------------------------------
-
-    def _register(self) -> None:
-        pass
-
-    def _unregister(self) -> None:
-        pass
+    # -- bookkeeping in the store --------------------------------------------------------------
 
     def _heartbeat_if_due(self) -> None:
-        pass
+        now = time.monotonic()
+        if now >= self._next_heartbeat:
+            self._next_heartbeat = now + self.lease_s / 3
+            self.door.heartbeat(self._state, self._current, self.ended["completed"] + self.ended["failed"]
+                                + self.ended["canceled"])
 
-    def _claim(self) -> Any:
-        return self.store.queue.claim_next(self.worker_id)
-
-    def _renew(self, claimed: Any) -> bool:
-        return True
-
-    def _index(self, records: list[Any]) -> None:
-        for record in records:
-            self.store.artifact_index.record(record)
-
-    def _finish(self, claimed: Any, status: str, details: dict[str, Any]) -> bool:
-        return self.store.queue._finish(claimed.item_id, status, **details)
-
-    def _hand_back(self, claimed: Any) -> bool:
-        return self.store.queue.release(claimed.item_id)
-
-    def _write_progress(self, running: _Running) -> None:
-        pass
+    def _write_progress(self, running: _Running, now: float) -> None:
+        """Coarse progress (node, fraction) at most 4 times a second, and only when it changed."""
+        shown = (running.node, round(running.fraction, 2))
+        if shown == running.written_progress or now < running.progress_due:
+            return
+        running.written_progress = shown
+        running.progress_due = now + PROGRESS_INTERVAL_S
+        self.door.progress(running.claimed, running.node, running.fraction)
 
     def _queue_changed(self, force: bool = False) -> None:
         now = time.monotonic()
         if force or now - self._last_counts >= QUEUE_EVENT_INTERVAL_S:
-            counts = self._soft(self.store.queue.counts)
+            counts = self.door.counts()
             self._last_counts = time.monotonic()
             if counts is not None:
                 self.hub.publish(QueueChanged(counts=counts))
