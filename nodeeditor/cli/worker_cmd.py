@@ -19,10 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from nodeeditor.engine.worker import Worker
 from nodeeditor.engine.worker_store import StoreUnusable, short_error
-from nodeeditor.paths import user_nodes_dir
 
 from . import EXIT_FAILED, EXIT_OK, add_common
-from .common import fail, home_of, registry_for, store_for
+from .common import fail, registry_for, store_for
 
 BAR_WIDTH = 30
 STOP_GRACE_S = 5.0
@@ -128,7 +127,7 @@ def handle(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, OSError) as exc:
         return fail(f"the store cannot be used: {short_error(exc)}", EXIT_STORE)
     worker = Worker(store, registry, name=args.name, lease_s=args.lease, max_attempts=args.max_attempts,
-                    give_up_after_s=args.give_up_after, nodes_dir=user_nodes_dir(home_of(args)))
+                    give_up_after_s=args.give_up_after)
     progress = Progress(pending, sys.stdout)
     worker.subscribe(progress)
     _on_signals(worker)

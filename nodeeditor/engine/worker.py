@@ -33,6 +33,7 @@ from typing import Any
 import psutil
 
 from nodeeditor.core.registry import Registry
+from nodeeditor.paths import user_nodes_dir
 from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
 from nodeeditor.store.status import SessionStatus, WorkerState
 
@@ -103,7 +104,8 @@ class Worker(WorkerBase):
         self.ended: dict[str, int] = {"completed": 0, "failed": 0, "canceled": 0, "handed_back": 0, "dropped": 0}
         self.error: str | None = None
         """Why the loop ended on its own (the store stayed unusable)."""
-        self._child = SessionProcess(setup_for(registry, store.artifacts.root, nodes_dir))
+        self._child = SessionProcess(setup_for(registry, store.artifacts.root,
+                                               nodes_dir if nodes_dir is not None else user_nodes_dir(store.home)))
         self._stopping = threading.Event()
         self._paused = threading.Event()
         self._wake = threading.Event()
