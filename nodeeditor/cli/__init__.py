@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-SUBCOMMANDS = ("nodes", "run", "enqueue", "worker", "queue", "stats", "render")
+SUBCOMMANDS = ("nodes", "run", "enqueue", "worker", "workers", "queue", "stats", "render")
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

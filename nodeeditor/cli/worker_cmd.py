@@ -15,10 +15,8 @@ import sys
 from typing import Any, TextIO
 
 from nodeeditor.engine.events import SessionCompleted
-from sqlalchemy.exc import SQLAlchemyError
-
 from nodeeditor.engine.worker import Worker
-from nodeeditor.engine.worker_store import StoreUnusable, short_error
+from nodeeditor.engine.worker_store import STORE_ERRORS, StoreUnusable, short_error
 
 from . import EXIT_FAILED, EXIT_OK, add_common
 from .common import fail, registry_for, store_for
@@ -124,7 +122,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         store = store_for(args)
         pending = store.queue.count_items("pending")
-    except (SQLAlchemyError, OSError) as exc:
+    except STORE_ERRORS as exc:
         return fail(f"the store cannot be used: {short_error(exc)}", EXIT_STORE)
     worker = Worker(store, registry, name=args.name, lease_s=args.lease, max_attempts=args.max_attempts,
                     give_up_after_s=args.give_up_after)

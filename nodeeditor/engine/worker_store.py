@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import os
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -29,7 +30,21 @@ log = logging.getLogger("nodeeditor.worker")
 T = TypeVar("T")
 
 BACKOFF_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
-STORE_ERRORS = (SQLAlchemyError, OSError)
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """Driver errors can escape SQLAlchemy's wrapping (raised in its event hooks, e.g. SQLite's
+    BEGIN IMMEDIATE), so they count as store errors too."""
+    found: list[type[BaseException]] = [sqlite3.Error]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        found.append(psycopg.Error)
+    return tuple(found)
+
+
+STORE_ERRORS = (SQLAlchemyError, OSError) + _driver_errors()
 
 
 class StoreUnusable(Exception):

@@ -8,6 +8,7 @@ locks taken by the claim itself (`FOR UPDATE SKIP LOCKED`).
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, Iterator
@@ -17,7 +18,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
 
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = int(os.environ.get("NODEEDITOR_BUSY_TIMEOUT_MS") or 30_000)
+"""How long a SQLite writer waits for the lock before "database is locked" (tests shorten it)."""
 IMMEDIATE = "nodeeditor_immediate"
 
 
