@@ -12,7 +12,8 @@ import logging
 import os
 import signal
 import sys
-from typing import Any, TextIO
+from contextlib import contextmanager
+from typing import Any, Iterator, TextIO
 
 from nodeeditor.engine.events import SessionCompleted
 from nodeeditor.engine.worker import Worker
@@ -95,27 +96,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def _on_signals(worker: Worker) -> None:
-    """First SIGTERM/SIGINT: stop claiming and give the session 5 s; a second: hand it back now."""
+@contextmanager
+def _service(worker: Worker) -> Iterator[None]:
+    """While the worker serves: its log lines on stderr, and the signals of a service manager.
+
+    First SIGTERM/SIGINT: stop claiming and give the session 5 s; a second: hand it back now.
+    """
+    said = logging.getLogger("nodeeditor.worker")
+    handler = logging.StreamHandler(sys.stderr)
+    said.addHandler(handler)
+    level, said.level = said.level, logging.INFO
     received = []
 
-    def handler(signum: int, _frame: Any) -> None:
+    def on_signal(signum: int, _frame: Any) -> None:
         received.append(signum)
         first = len(received) == 1
-        logging.getLogger("nodeeditor.worker").warning(
-            "worker %s: %s, %s", worker.name, signal.Signals(signum).name,
-            f"stopping (the running session has {STOP_GRACE_S:.0f} s, then goes back to the queue)" if first
-            else "handing the running session back now")
+        said.warning("worker %s: %s, %s", worker.name, signal.Signals(signum).name,
+                     f"stopping (the running session has {STOP_GRACE_S:.0f} s, then goes back to the queue)"
+                     if first else "handing the running session back now")
         worker.request_stop(STOP_GRACE_S if first else 0.0)
 
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
+    previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, was in previous.items():
+            signal.signal(signum, was)
+        said.removeHandler(handler)
+        said.level = level
 
 
 def handle(args: argparse.Namespace) -> int:
-    said = logging.getLogger("nodeeditor.worker")
-    said.setLevel(logging.INFO)
-    said.addHandler(logging.StreamHandler(sys.stderr))
     if args.artifacts:
         os.environ["NODEEDITOR_ARTIFACTS"] = args.artifacts
     registry = registry_for(args)
@@ -128,9 +139,9 @@ def handle(args: argparse.Namespace) -> int:
                     give_up_after_s=args.give_up_after)
     progress = Progress(pending, sys.stdout)
     worker.subscribe(progress)
-    _on_signals(worker)
     try:
-        worker.serve(until_empty=args.until_empty)
+        with _service(worker):
+            worker.serve(until_empty=args.until_empty)
         worker.hub.flush()
     except StoreUnusable as exc:
         progress.finish()
