@@ -225,7 +225,7 @@ def run_ours(workflow: Workflow) -> dict[str, float]:
     scene.clearSelection()
     view.fit_all()
     figures["select_all_ms"] = ms(timed(lambda: (window.select_all(), view.viewport().repaint())))
-    delete = timed(lambda: (scene.delete_selected(), view.viewport().repaint()))
+    delete = timed(lambda: (window.editor.delete_selected(), view.viewport().repaint()))
     assert not doc.workflow.nodes
     undo = timed(lambda: (doc.undo_stack.undo(), view.viewport().repaint()))
     assert len(doc.workflow.nodes) == len(workflow.nodes) and len(doc.workflow.edges) == len(workflow.edges)

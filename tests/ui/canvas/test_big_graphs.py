@@ -1,0 +1,104 @@
+"""A big graph costs what is on screen and what moves: counted calls into items, not clocks."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from nodeeditor.core.workflow import Workflow, parse_workflow
+from nodeeditor.ui.canvas.link_item import LinkItem
+from nodeeditor.ui.canvas.node_item import NodeItem
+
+PER_COLUMN = 100
+
+
+def layered(nodes: int) -> Workflow:
+    """Columns of `add` nodes; each input takes a link from the row beside it in the column before."""
+    node_list, edges = [], []
+    for i in range(nodes):
+        column, row = divmod(i, PER_COLUMN)
+        node_list.append({"id": f"n{i}", "type": "add", "position": [column * 280.0, row * 140.0]})
+        if column:
+            for field, shift in (("a", -1), ("b", 1)):
+                source = (column - 1) * PER_COLUMN + min(PER_COLUMN - 1, max(0, row + shift))
+                edges.append({"source": {"node": f"n{source}", "field": "value"},
+                              "destination": {"node": f"n{i}", "field": field}})
+    return parse_workflow({"version": 1, "name": "big", "nodes": node_list, "edges": edges})
+
+
+@pytest.fixture
+def calls(monkeypatch) -> Counter:
+    """Counts every Python call Qt makes into item geometry and painting.
+
+    The wrappers are installed before any item exists, so Qt sees them as overrides and asks them
+    exactly when it would ask a Python item for its bounding rect or its picture."""
+    counted: Counter = Counter()
+
+    def wrap(cls: type, name: str, original) -> None:
+        def counting(self, *args):
+            counted[name] += 1
+            return original(self, *args)
+        monkeypatch.setattr(cls, name, counting)
+
+    wrap(NodeItem, "boundingRect", QGraphicsRectItem.boundingRect)
+    wrap(LinkItem, "boundingRect", QGraphicsRectItem.boundingRect)
+    wrap(NodeItem, "paint", NodeItem.paint)
+    wrap(LinkItem, "paint", LinkItem.paint)
+    return counted
+
+
+def test_a_pan_frame_asks_only_the_items_on_screen(calls, canvas, qtbot):
+    canvas.document.load(layered(10_000))
+    view, viewport = canvas.view, canvas.view.viewport()
+    assert len(canvas.scene.items()) > 29_000
+    view.set_zoom(1.0 / view.zoom())
+    view.centerOn(QPointF(3000, 3000))
+    qtbot.wait(10)  # let the scene index its items, as the event loop would before the first frame
+    viewport.repaint()
+    per_frame: list[int] = []
+    on_screen: list[int] = []
+    for _ in range(5):
+        calls.clear()
+        view.pan_by(37, 23)
+        viewport.repaint()
+        per_frame.append(sum(calls.values()))
+        on_screen.append(len(canvas.scene.items(view.mapToScene(viewport.rect()).boundingRect())))
+    assert 0 < min(on_screen) and max(on_screen) < 300  # of 30,000 items
+    assert all(count <= 4 * seen for count, seen in zip(per_frame, on_screen)), (per_frame, on_screen)
+
+
+def test_dragging_a_node_updates_only_its_own_links(canvas, drive, monkeypatch):
+    canvas.document.load(layered(300))
+    updated: list[LinkItem] = []
+    original = LinkItem.update_path
+    monkeypatch.setattr(LinkItem, "update_path", lambda self: (updated.append(self), original(self))[1])
+    before = {edge: link.path() for edge, link in canvas.scene.link_items.items()}
+    node = canvas.scene.node_items["n150"]
+    canvas.view.centerOn(node.pos())
+    drive.drag(drive.at(node.pos() + QPointF(60, 10)), drive.at(node.pos() + QPointF(160, 70)))
+    own = set(node.links)
+    assert len(own) == 4 and set(updated) == own
+    changed = {edge for edge, link in canvas.scene.link_items.items() if link.path() != before[edge]}
+    assert changed == {link.edge for link in own}
+    assert canvas.document.node("n150").position == (node.pos().x(), node.pos().y())
+
+
+def test_dragging_a_selection_updates_the_links_of_the_selected_nodes_once_per_step(canvas, drive, monkeypatch):
+    canvas.document.load(layered(300))
+    moved = [canvas.scene.node_items[f"n{i}"] for i in (150, 151, 250)]
+    for item in moved:
+        item.setSelected(True)
+    updated: Counter = Counter()
+    original = LinkItem.update_path
+    monkeypatch.setattr(LinkItem, "update_path", lambda self: (updated.update([self]), original(self))[1])
+    canvas.view.centerOn(moved[0].pos())
+    steps = 6
+    drive.drag(drive.at(moved[0].pos() + QPointF(60, 10)), drive.at(moved[0].pos() + QPointF(160, 70)), steps=steps)
+    own = {link for item in moved for link in item.links}
+    assert set(updated) == own
+    assert max(updated.values()) <= steps  # a link between two moved nodes is not updated twice a step
+    assert canvas.document.undo_stack.count() == 1
+    assert all(canvas.scene.node_items[f"n{i}"].isSelected() for i in (150, 151, 250))
