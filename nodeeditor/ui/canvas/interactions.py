@@ -54,6 +54,7 @@ class NewLinkInteraction(Interaction):
                 src = existing[-1].source
                 item, row = scene.node_items[src.node], scene.node_items[src.node].row(src.field, True)
                 scene.link_items[self.detached].setVisible(False)
+                scene.overview_changed()
         self.item, self.row = item, row
         self.anchor = item.socket_pos(row.field, row.output)
         self.path = QGraphicsPathItem()
@@ -112,6 +113,7 @@ class NewLinkInteraction(Interaction):
         self.editor.show_status("")
         if self.detached is not None and self.detached in self.scene.link_items:
             self.scene.link_items[self.detached].setVisible(True)
+            self.scene.overview_changed()
 
 
 class CutLinksInteraction(Interaction):

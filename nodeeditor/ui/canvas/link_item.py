@@ -81,9 +81,17 @@ class LinkItem(QGraphicsRectItem):
             return
         self._line = line
         dx = max(40.0, abs(p2.x() - p1.x()) * 0.5)  # the control points bezier() uses
+        before = self.rect()
         self.setRect(QRectF(QPointF(min(p1.x(), p2.x() - dx), min(p1.y(), p2.y())),
                             QPointF(max(p1.x() + dx, p2.x()), max(p1.y(), p2.y())))
                      .adjusted(-_PAD, -_PAD, _PAD, _PAD))
+        scene = self.scene()
+        if scene is not None:
+            scene.overview_changed(before.united(self.rect()))
+
+    def line(self) -> QLineF:
+        """Socket to socket: what the overview draws far out."""
+        return self._line
 
     def path(self) -> QPainterPath:
         return bezier(self._line.p1(), self._line.p2())
@@ -98,11 +106,9 @@ class LinkItem(QGraphicsRectItem):
         return stroker.createStroke(self.path()).contains(point)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if painter.worldTransform().m11() < theme.LOD_DETAIL:
+            return  # far out the scene draws every link as a hairline in one call (CanvasScene.drawBackground)
         selected = self.isSelected()
-        if painter.worldTransform().m11() < theme.LOD_DETAIL:  # far out: a straight hairline
-            painter.setPen(pens(theme.LINK_SELECTED)[1] if selected else pens(self.color)[1])
-            painter.drawLine(self._line)
-            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(theme.LINK_SELECTED, theme.LINK_WIDTH + 1) if selected else pens(self.color)[0])
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from typing import Any, Protocol
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -23,7 +23,7 @@ from nodeeditor.core.workflow import Edge
 
 from .. import theme
 from .frame_item import FrameItem
-from .link_item import LinkItem
+from .link_item import LinkItem, pens
 from .link_rules import Checker, make_checker
 from .model import Document, gc_paused
 from .node_item import NO_FLOWS, NodeItem, Row
@@ -51,6 +51,10 @@ class CanvasScene(QGraphicsScene):
         self.frame_items: dict[str, FrameItem] = {}
         self.handler: MouseHandler | None = None
         self._cache_mode = QGraphicsItem.CacheMode.NoCache
+        self._far = False
+        """Zoomed out past theme.LOD_DETAIL (the view says so): link items hand their drawing to the overview."""
+        self._lines: list[tuple[QPen, list[QLineF]]] | None = None
+        self.selectionChanged.connect(lambda: self.overview_changed())
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(150)
@@ -149,7 +153,10 @@ class CanvasScene(QGraphicsScene):
         for item in items:
             if cached:
                 item.setCacheMode(self._cache_mode)
+            if self._far and isinstance(item, LinkItem):
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
             self.addItem(item)
+        self.overview_changed()
 
     def _remove_items(self, items: list[QGraphicsItem]) -> None:
         """Remove items newest first, so Qt takes each from the end of its item list (removing
@@ -159,6 +166,7 @@ class CanvasScene(QGraphicsScene):
             self.clearSelection()
         for item in reversed(items):
             self.removeItem(item)
+        self.overview_changed()
 
     def _frame_added(self, frame_id: str) -> None:
         item = FrameItem(self.document.frame(frame_id))
@@ -181,8 +189,33 @@ class CanvasScene(QGraphicsScene):
         if mode == self._cache_mode:
             return
         self._cache_mode = mode
-        for item in [*self.node_items.values(), *self.link_items.values()]:
+        self._far = mode == QGraphicsItem.CacheMode.NoCache
+        for item in self.node_items.values():
             item.setCacheMode(mode)
+        for link in self.link_items.values():
+            link.setCacheMode(mode)
+            link.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self._far)
+        self.overview_changed()
+
+    # -- links far out: one hairline each, drawn in one call per colour ---------------------
+    def overview_changed(self, rect: QRectF | None = None) -> None:
+        """Links moved, came, went or changed selection: redraw the overview there (everywhere).
+
+        Far out (below theme.LOD_DETAIL) links have no contents of their own: painting 20,000 link
+        items cost a Python call each, more than a bare canvas's whole frame; drawLines does not."""
+        self._lines = None
+        if self._far:
+            self.update(rect) if rect is not None else self.update()
+
+    def _overview(self) -> list[tuple[QPen, list[QLineF]]]:
+        if self._lines is None:
+            groups: dict[int, tuple[QPen, list[QLineF]]] = {}
+            for link in self.link_items.values():
+                if link.isVisible():
+                    color = theme.LINK_SELECTED if link.isSelected() else link.color
+                    groups.setdefault(color.rgba(), (pens(color)[1], []))[1].append(link.line())
+            self._lines = list(groups.values())
+        return self._lines
 
     def validate(self) -> list[GraphIssue]:
         """Show the core's validation issues on the nodes they name; returns them all."""
@@ -305,3 +338,7 @@ class CanvasScene(QGraphicsScene):
         while y <= rect.bottom() + step:
             painter.drawLine(QPointF(left, y), QPointF(rect.right() + step, y))
             y += step
+        if scale < theme.LOD_DETAIL:
+            for link_pen, lines in self._overview():
+                painter.setPen(link_pen)
+                painter.drawLines(lines)

@@ -9,8 +9,11 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from nodeeditor.core.workflow import Workflow, parse_workflow
+from nodeeditor.ui.canvas.commands import MoveCommand
 from nodeeditor.ui.canvas.link_item import LinkItem
 from nodeeditor.ui.canvas.node_item import NodeItem
+
+from ..canvas_driver import edge
 
 PER_COLUMN = 100
 
@@ -102,3 +105,25 @@ def test_dragging_a_selection_updates_the_links_of_the_selected_nodes_once_per_s
     assert max(updated.values()) <= steps  # a link between two moved nodes is not updated twice a step
     assert canvas.document.undo_stack.count() == 1
     assert all(canvas.scene.node_items[f"n{i}"].isSelected() for i in (150, 151, 250))
+
+
+def _link_pixels_near(canvas, point: QPointF, color) -> bool:
+    image = canvas.view.viewport().grab().toImage()
+    at = canvas.view.mapFromScene(point)
+    return any(image.pixelColor(at.x() + dx, at.y() + dy).rgb() == color.rgb()
+               for dx in range(-2, 3) for dy in range(-2, 3))
+
+
+def test_far_out_links_are_drawn_as_lines_and_follow_a_moved_node(canvas, drive):
+    drive.add("i", "integer", 0, 0)
+    drive.add("s", "add", 1600, 900)
+    canvas.editor.connect_edge(edge("i", "value", "s", "a"))
+    link = canvas.scene.link_items[edge("i", "value", "s", "a")]
+    canvas.view.fit_all()
+    canvas.view.set_zoom(0.2 / canvas.view.zoom())
+    canvas.view.centerOn(link.line().center())
+    middle = link.line().center()
+    assert _link_pixels_near(canvas, middle, link.color)
+    canvas.document.undo_stack.push(MoveCommand(canvas.document, {"s": ((1600.0, 900.0), (1600.0, -900.0))}))
+    assert not _link_pixels_near(canvas, middle, link.color), "the old line is gone"
+    assert _link_pixels_near(canvas, link.line().center(), link.color)
