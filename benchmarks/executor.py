@@ -14,6 +14,10 @@ settings instead of the engine's (engine/quiet_gc.py), to show what that buys.
 Figures are this process's CPU time (time.process_time, all its threads), best of a few runs, so
 other processes on a shared machine do not count; *_wall_us_per_node give wall time beside them.
 Prints one JSON object.
+
+subgraph_overhead compares 100 subgraph nodes of 100 inner nodes each (a chain of Adds inside each,
+the subgraphs chained too) with the same 10,000 nodes drawn flat: flattening when the session is
+planned must add <= 10 % to plan + run. flatten_share is flattening alone over the flat plan + run.
 """
 
 from __future__ import annotations
@@ -123,6 +127,44 @@ def bare_pydantic_us(workflow: Workflow) -> float:
     return best_us_per_node(once, len(calls))
 
 
+def nested(outer: int, inner: int) -> Workflow:
+    """`outer` subgraph nodes in a chain, each a chain of `inner` Adds behind one port."""
+    def link(src: str, dst: str) -> dict[str, Any]:
+        return {"source": {"node": src, "field": "value"}, "destination": {"node": dst, "field": "a"}}
+
+    definition = {
+        "name": "Add chain", "nodes": [{"id": f"a{i}", "type": "add", "inputs": {"b": 1}} for i in range(inner)],
+        "edges": [link(f"a{i - 1}", f"a{i}") for i in range(1, inner)],
+        "inputs": [{"name": "x", "targets": [{"node": "a0", "field": "a"}]}],
+        "outputs": [{"name": "value", "source": {"node": f"a{inner - 1}", "field": "value"}}],
+    }
+    nodes: list[dict[str, Any]] = [{"id": "n0", "type": "integer", "inputs": {"value": 0}}]
+    nodes += [{"id": f"g{i}", "type": "subgraph", "subgraph": "chain"} for i in range(outer)]
+    edges = [{"source": {"node": "n0", "field": "value"}, "destination": {"node": "g0", "field": "x"}}]
+    edges += [{"source": {"node": f"g{i - 1}", "field": "value"}, "destination": {"node": f"g{i}", "field": "x"}}
+              for i in range(1, outer)]
+    return parse_workflow({"version": 2, "nodes": nodes, "edges": edges, "subgraphs": {"chain": definition}})
+
+
+def subgraph_overhead(meter: Meter, outer: int = 100, inner: int = 100) -> dict[str, float]:
+    """Plan + run of `nested` against the same nodes drawn flat (ids g3_a7 for g3/a7)."""
+    from nodeeditor.core.subgraph import flatten
+
+    grouped = nested(outer, inner)
+    flattened = flatten(grouped).workflow
+    flat = parse_workflow({"version": 2, "nodes": [
+        {"id": n.id.replace("/", "_"), "type": n.type, "inputs": n.inputs} for n in flattened.nodes], "edges": [
+        {"source": {"node": e.source.node.replace("/", "_"), "field": e.source.field},
+         "destination": {"node": e.destination.node.replace("/", "_"), "field": e.destination.field}}
+        for e in flattened.edges]})
+    flat_us = engine_us(flat, meter)
+    grouped_us = engine_us(grouped, meter)
+    flatten_us = best_us_per_node(lambda: flatten(grouped), len(flat.nodes))
+    return {"subgraph_flat_us_per_node": round(flat_us, 2), "subgraph_us_per_node": round(grouped_us, 2),
+            "flatten_us_per_node": round(flatten_us, 2), "subgraph_overhead": round(grouped_us / flat_us - 1, 4),
+            "flatten_share": round(flatten_us / flat_us, 4)}
+
+
 def main() -> None:
     meter = Meter()
     big, small, broad = chain(SIZE), chain(SIZE // 10), wide(SIZE)
@@ -150,6 +192,7 @@ def main() -> None:
         "chain_ratio_to_bare_sum": round(chain_us / bare, 3),
         "wide_ratio_to_bare_sum": round(wide_us / bare, 3),
         "chain_us_per_node_gc_default": round(gc_default_us, 2),
+        **subgraph_overhead(meter),
         **WALL,
     }))
 
