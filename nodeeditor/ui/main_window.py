@@ -25,6 +25,7 @@ from .canvas.model import Document
 from .canvas.node_item import NodeItem
 from .canvas.editor import CanvasEditor
 from .canvas.scene import CanvasScene
+from .canvas.subgraph_ui import SubgraphUI
 from .canvas.view import CanvasView
 from .status_bar import StatusBar
 
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setStatusBar(StatusBar(self))
         self._build_menus()
+        self.subgraphs = SubgraphUI(self, self.edit_menu)
         self.zoom_label = QLabel("100 %")
         self.statusBar().addPermanentWidget(self.zoom_label)
         self.canvas.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"{zoom * 100:.0f} %"))
@@ -120,7 +122,7 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
-        e = bar.addMenu("&Edit")
+        e = self.edit_menu = bar.addMenu("&Edit")
         stack = self.document.undo_stack
         undo = stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
+from nodeeditor.core.subgraph import flatten
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionStarted
 from nodeeditor.store.status import SessionStatus
@@ -185,7 +187,7 @@ class RunController(QObject):
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
         self.watched_sessions.clear()
-        self.board.begin([n.id for n in workflow.nodes])
+        self.board.begin([n.id for n in workflow.nodes], Counter(flatten(workflow).owner.values()))
         for node_id in self.board.nodes:
             self._paint(node_id)
         self.worker.wake()

@@ -30,6 +30,9 @@ class NodeRun:
     traceback: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
     images: list[str] = field(default_factory=list)
+    inner: int = 0
+    """For a subgraph node: how many nodes run inside it (its progress is their share done)."""
+    inner_done: int = 0
 
     def badge(self) -> tuple[str, str, float | None]:
         """(state, text, progress) for NodeItem.set_badge."""
@@ -52,13 +55,20 @@ class RunBoard:
         self.nodes: dict[str, NodeRun] = {}
         self.sessions: set[str] = set()
 
-    def begin(self, node_ids: list[str]) -> None:
-        self.nodes = {nid: NodeRun() for nid in node_ids}
+    def begin(self, node_ids: list[str], inner: dict[str, int] | None = None) -> None:
+        """`inner`: for each subgraph node, how many nodes it runs (events name them `g1/blur`)."""
+        self.nodes = {nid: NodeRun(inner=(inner or {}).get(nid, 0)) for nid in node_ids}
         self.sessions = set()
 
     def apply(self, event: Any) -> str | None:
-        """Fold one event in; returns the node id it changed (None when it concerns no drawn node)."""
-        run = self.nodes.get(getattr(event, "node_id", None))
+        """Fold one event in; returns the node id it changed (None when it concerns no drawn node).
+
+        Events from inside a subgraph land on the subgraph node: progress is the share of its
+        nodes done, time their total."""
+        node_id = getattr(event, "node_id", None)
+        if node_id and "/" in node_id:
+            return self._apply_inner(node_id.split("/", 1)[0], event)
+        run = self.nodes.get(node_id)
         if run is None:
             return None
         if isinstance(event, NodeStarted):
@@ -84,6 +94,31 @@ class RunBoard:
             run.status, run.progress = FAILED, None
             run.error, run.traceback = event.error, event.traceback
         return event.node_id
+
+    def _apply_inner(self, group: str, event: Any) -> str | None:
+        run = self.nodes.get(group)
+        if run is None:
+            return None
+        share = run.inner_done / run.inner if run.inner else 0.0
+        if isinstance(event, (NodeStarted, NodeProgress)) and run.status != FAILED:
+            fraction = event.fraction if isinstance(event, NodeProgress) else 0.0
+            run.status, run.progress = RUNNING, min(1.0, share + fraction / max(run.inner, 1))
+            run.message = f"{run.inner_done}/{run.inner}" if run.inner else ""
+        elif isinstance(event, NodeCompleted):
+            run.inner_done += 1
+            run.total_s += event.duration_s
+            run.peak_rss = max(run.peak_rss, event.peak_rss)
+            if event.images:
+                run.images = event.images
+            if run.status != FAILED and run.inner_done >= run.inner:
+                run.status, run.progress, run.calls, run.last_s = DONE, None, 1, run.total_s
+            elif run.status != FAILED:
+                run.progress = run.inner_done / max(run.inner, 1)
+                run.message = f"{run.inner_done}/{run.inner}"
+        elif isinstance(event, NodeFailed):
+            run.status, run.progress = FAILED, None
+            run.error, run.traceback = f"{event.node_id}: {event.error}", event.traceback
+        return group
 
     def heat(self, measure: str = "time") -> dict[str, float]:
         """Each node's share (0..1) of the total time, or of the largest peak memory."""

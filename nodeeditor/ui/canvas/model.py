@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nodeeditor.core.workflow import Edge, Frame, NodeData, Workflow
+from nodeeditor.core.workflow import Edge, Frame, NodeData, SubgraphDef, Workflow
 
 UNSET: Any = object()
 """Passed as a value to `set_input` to remove the typed value (the node then uses its default)."""
@@ -47,6 +47,7 @@ def _own_copy(workflow: Workflow) -> Workflow:
         "nodes": [n.model_copy(update={"inputs": dict(n.inputs)}) for n in workflow.nodes],
         "edges": list(workflow.edges),
         "frames": [f.model_copy() for f in workflow.frames],
+        "subgraphs": {k: d.model_copy(deep=True) for k, d in workflow.subgraphs.items()},
         "meta": copy.deepcopy(workflow.meta),
     })
 
@@ -93,6 +94,9 @@ class Document(QObject):
     changed = Signal()
     """Any edit; the window updates its title and the scene its validation."""
     path_changed = Signal()
+    level_changed = Signal()
+    """The level shown changed as a whole: the canvas went into a subgraph or out, or a definition
+    was replaced (its nodes' sockets may differ). The scene rebuilds; runs and batches stay."""
 
     def __init__(self, workflow: Workflow | None = None, path: Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -102,6 +106,10 @@ class Document(QObject):
         self._quiet = 0
         self._pending = False
         self.workflow = Workflow()
+        self.root = self.workflow
+        """The whole file; `workflow` is the level shown, the root or a subgraph's definition."""
+        self.level: list[str] = []
+        """Subgraph node ids from the root to the level shown."""
         self._nodes: dict[str, NodeData] = {}
         self._frames: dict[str, Frame] = {}
         self.path: Path | None = None
@@ -112,7 +120,8 @@ class Document(QObject):
     def load(self, workflow: Workflow, path: Path | None = None) -> None:
         self.undo_stack.clear()  # first: its cleanChanged must not reach observers with the new workflow half-shown
         with gc_paused():
-            self.workflow = _own_copy(workflow)
+            self.workflow = self.root = _own_copy(workflow)
+            self.level = []
             self._nodes = {n.id: n for n in self.workflow.nodes}
             self._frames = {f.id: f for f in self.workflow.frames}
             self.path = path
@@ -122,8 +131,8 @@ class Document(QObject):
         self.changed.emit()
 
     def snapshot(self) -> Workflow:
-        """A copy of the workflow as it stands, for saving and running."""
-        return self.workflow.model_copy(deep=True)
+        """A copy of the whole workflow as it stands (whatever level is shown), for saving and running."""
+        return self.root.model_copy(deep=True)
 
     @property
     def modified(self) -> bool:
@@ -159,6 +168,67 @@ class Document(QObject):
             self._pending = True
         else:
             self.changed.emit()
+
+    # -- subgraph levels ------------------------------------------------------------------------
+    def show_level(self, level: list[str]) -> None:
+        """Show the root (empty `level`) or the definition behind a path of subgraph node ids.
+
+        The level's workflow shares the definition's node and link lists, so every edit below
+        lands in the definition (and in every node that uses it). Frames inside are not kept.
+        """
+        view, nodes = self.root, self.root.nodes
+        for node_id in level:
+            node = next(n for n in nodes if n.id == node_id)
+            definition = self.root.subgraphs[node.subgraph]
+            view = Workflow.model_construct(version=self.root.version, name=definition.name,
+                                            nodes=definition.nodes, edges=definition.edges, frames=[],
+                                            subgraphs=self.root.subgraphs, meta=self.root.meta)
+            nodes = definition.nodes
+        self.level = list(level)
+        self.workflow = view
+        self._nodes = {n.id: n for n in view.nodes}
+        self._frames = {f.id: f for f in view.frames}
+        self.level_changed.emit()
+        self._changed()
+
+    def level_names(self) -> list[str]:
+        """The breadcrumb: "Workflow" then each definition's name down to the level shown."""
+        names, nodes = ["Workflow"], self.root.nodes
+        for node_id in self.level:
+            node = next(n for n in nodes if n.id == node_id)
+            definition = self.root.subgraphs[node.subgraph]
+            names.append(node.label or definition.name)
+            nodes = definition.nodes
+        return names
+
+    def level_prefix(self) -> str:
+        """Path prefix of the level shown in run events and validation (`g1/` inside g1)."""
+        return "".join(f"{node_id}/" for node_id in self.level)
+
+    def definition(self) -> SubgraphDef | None:
+        """The definition shown, or None at the root."""
+        if not self.level:
+            return None
+        parent = self.root.nodes
+        for node_id in self.level[:-1]:
+            parent = self.root.subgraphs[next(n for n in parent if n.id == node_id).subgraph].nodes
+        return self.root.subgraphs[next(n for n in parent if n.id == self.level[-1]).subgraph]
+
+    def set_subgraph(self, def_id: str, definition: SubgraphDef | None) -> SubgraphDef | None:
+        """Add, replace (or with None remove) a definition; returns what was there, for undo."""
+        before = self.root.subgraphs.pop(def_id, None)
+        if definition is not None:
+            self.root.subgraphs[def_id] = definition.model_copy(deep=True)
+        if before is not None and any(n.subgraph == def_id for n in self.workflow.nodes):
+            self.level_changed.emit()
+        self._changed()
+        return before
+
+    def new_subgraph_id(self, stem: str = "sg") -> str:
+        n = 1
+        while f"{stem}{n}" in self.root.subgraphs:
+            n += 1
+        return f"{stem}{n}"
 
     # -- queries --------------------------------------------------------------------------------
     def node(self, node_id: str) -> NodeData:

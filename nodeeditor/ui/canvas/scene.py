@@ -62,6 +62,7 @@ class CanvasScene(QGraphicsScene):
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         d = document
         d.reset.connect(self.rebuild)
+        d.level_changed.connect(self.rebuild)
         d.nodes_added.connect(self._nodes_added)
         d.nodes_removed.connect(self._nodes_removed)
         d.node_changed.connect(lambda nid: self.node_items[nid].refresh(d.node(nid)))
@@ -220,12 +221,16 @@ class CanvasScene(QGraphicsScene):
     def validate(self) -> list[GraphIssue]:
         """Show the core's validation issues on the nodes they name; returns them all."""
         by_node: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
-        issues = validate_graph(self.document.workflow, self.registry)
+        issues = validate_graph(self.document.root, self.registry)
+        prefix = self.document.level_prefix()  # inside a subgraph the paths start with it
         for issue in issues:
-            if issue.node is not None and "/" in issue.node:  # inside a subgraph: on the subgraph node
-                by_node[issue.node.split("/", 1)[0]][None].append(str(issue))
-            elif issue.node is not None:
-                by_node[issue.node][issue.field].append(issue.message)
+            if issue.node is None or not issue.node.startswith(prefix):
+                continue
+            node_id = issue.node[len(prefix):]
+            if "/" in node_id:  # deeper inside: on the subgraph node that holds it
+                by_node[node_id.split("/", 1)[0]][None].append(str(issue))
+            else:
+                by_node[node_id][issue.field].append(issue.message)
         flows: dict[str, dict[str, SocketType]] = defaultdict(dict)
         for (node_id, field), socket in infer_types(self.registry, Graph(self.document.workflow)).items():
             flows[node_id][field] = socket

@@ -1,0 +1,120 @@
+"""Subgraphs on the canvas: convert a selection, go in and out, unpack; each edit one undo step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from nodeeditor.core.workflow import Edge, Endpoint
+from nodeeditor.engine.runner import run_workflow
+from nodeeditor.ui.canvas.commands import EditValueCommand
+
+from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
+
+
+def edge(src: str, sf: str, dst: str, df: str) -> Edge:
+    return Edge(source=Endpoint(node=src, field=sf), destination=Endpoint(node=dst, field=df))
+
+
+def state(window) -> str:
+    return window.document.snapshot().to_json()
+
+
+def outputs(window, registry):
+    result = run_workflow(window.document.snapshot(), registry, artifacts=None)
+    assert result.status == "completed", result.error
+    return result.leaf_outputs()
+
+
+def chain(window, drive):
+    """n (5) -> a1 (+1) -> a2 (+3) -> m (*2), and n -> a2.b as well: two links cross into a1/a2."""
+    drive.add("n", "integer", 0, 0, value=5)
+    drive.add("a1", "add", 300, 0, b=1)
+    drive.add("a2", "add", 600, 0)
+    drive.add("m", "multiply", 900, 0, b=2)
+    for link in (edge("n", "value", "a1", "a"), edge("a1", "value", "a2", "a"), edge("n", "value", "a2", "b"),
+                 edge("a2", "value", "m", "a")):
+        window.scene.connect_edge(link)
+
+
+def select(window, drive, *node_ids):
+    """Click the first node's header, Ctrl+click the others."""
+    for index, node_id in enumerate(node_ids):
+        modifiers = Qt.KeyboardModifier.ControlModifier if index else Qt.KeyboardModifier.NoModifier
+        drive.click(drive.at(window.scene.node_items[node_id].pos()) + QPoint(40, 8), modifiers=modifiers)
+    assert sorted(window.scene.selected_node_ids()) == sorted(node_ids)
+
+
+def convert(window, drive, qtbot, *node_ids) -> str:
+    select(window, drive, *node_ids)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_G,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    group = next(n for n in window.document.workflow.nodes if n.type == "subgraph")
+    return group.id
+
+
+def test_converting_a_selection_with_crossing_links_keeps_the_outputs(window, drive, qtbot, registry):
+    chain(window, drive)
+    expected = outputs(window, registry)
+    before = state(window)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    doc = window.document
+    assert sorted(n.id for n in doc.workflow.nodes) == sorted(["n", "m", group])
+    definition = doc.root.subgraphs[doc.node(group).subgraph]
+    assert [p.name for p in definition.inputs] == ["a", "b"] and [p.name for p in definition.outputs] == ["value"]
+    item = window.scene.node_items[group]
+    assert {r.field for r in item.rows} == {"a", "b", "value"}
+    assert outputs(window, registry) == expected == {"m": {"value": (5 + 1 + 5) * 2}}
+    after = state(window)
+    doc.undo_stack.undo()
+    assert state(window) == before
+    doc.undo_stack.redo()
+    assert state(window) == after
+
+
+def test_unpacking_puts_the_nodes_and_links_back_in_one_step(window, drive, qtbot, registry):
+    chain(window, drive)
+    expected = outputs(window, registry)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    converted = state(window)
+    select(window, drive, group)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_G,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    doc = window.document
+    assert sorted(n.id for n in doc.workflow.nodes) == ["a1", "a2", "m", "n"]
+    assert doc.root.subgraphs == {}
+    assert outputs(window, registry) == expected
+    doc.undo_stack.undo()
+    assert state(window) == converted
+    doc.undo_stack.redo()
+    assert sorted(n.id for n in doc.workflow.nodes) == ["a1", "a2", "m", "n"]
+
+
+def test_tab_enters_a_subgraph_and_esc_or_the_breadcrumb_leaves(window, drive, qtbot, registry):
+    chain(window, drive)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    select(window, drive, group)
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_Tab)
+    doc = window.document
+    assert doc.level == [group]
+    assert sorted(window.scene.node_items) == ["a1", "a2"]
+    bar = window.subgraphs.breadcrumb
+    assert bar.isVisible() and window.subgraphs.path_text() == "Workflow › Subgraph 1"
+    assert window.scene.node_items["a1"].issues == {}  # its input comes through a port
+    qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_Escape)
+    assert doc.level == [] and group in window.scene.node_items and not bar.isVisible()
+    window.subgraphs.enter(group)
+    bar.actions()[0].trigger()  # "Workflow"
+    assert doc.level == []
+
+
+def test_an_edit_inside_changes_the_definition_and_undo_goes_back_inside(window, drive, qtbot, registry):
+    chain(window, drive)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    window.subgraphs.enter(group)
+    window.scene.push(EditValueCommand(window.document, "a1", "b", 100))
+    window.subgraphs.leave()
+    assert outputs(window, registry) == {"m": {"value": (5 + 100 + 5) * 2}}
+    window.document.undo_stack.undo()  # leaving
+    assert window.document.level == [group]
+    window.document.undo_stack.undo()  # the edit, inside
+    assert window.document.node("a1").inputs["b"] == 1
