@@ -63,7 +63,7 @@ class ExecutionPlan:
     def __init__(self, workflow: Workflow, registry: Registry,
                  overrides: dict[tuple[str, str], Any] | None = None, *, file: str | None = None) -> None:
         flat, overrides, issues = prepare(workflow, registry, overrides)  # subgraphs and node versions
-        workflow, self.owner = flat.workflow, flat.owner
+        workflow = flat.workflow
         self.overrides = dict(overrides)
         self.graph = Graph(workflow)
         self._validated: dict[str, dict[str, Any]] = {}

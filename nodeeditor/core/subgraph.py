@@ -11,6 +11,7 @@ outermost value wins. Overrides and batch axes may name a port (`g1.radius`) or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 from .graph import GraphIssue
@@ -31,8 +32,10 @@ class Flat:
     ports_in: dict[Field, list[Field]] = field(default_factory=dict)
     ports_out: dict[Field, Field] = field(default_factory=dict)
     issues: list[GraphIssue] = field(default_factory=list)
-    owner: dict[str, str] = field(default_factory=dict)
-    """Flat id of every inner node -> the top-level subgraph node it belongs to."""
+
+    def owner(self) -> dict[str, str]:
+        """Flat id of every inner node -> the top-level subgraph node it belongs to."""
+        return {n.id: n.id.split("/", 1)[0] for n in self.workflow.nodes if "/" in n.id}
 
     def resolve(self, node: str, name: str) -> list[Field]:
         """The inner fields that a value for `node.name` sets (itself when it is no port)."""
@@ -67,6 +70,11 @@ class FlatEdge(NamedTuple):
     destination: FlatEnd
 
 
+_end = partial(tuple.__new__, FlatEnd)
+"""FlatEnd((node, field)) without the Python-level __new__ of a NamedTuple: a third of the time."""
+_link = partial(tuple.__new__, FlatEdge)
+
+
 def has_subgraphs(workflow: Workflow) -> bool:
     return bool(workflow.subgraphs) or any(n.type == SUBGRAPH for n in workflow.nodes)
 
@@ -77,8 +85,8 @@ class _Flattener:
         self.nodes: dict[str, NodeData | FlatNode] = {}
         self.edges: list[Edge | FlatEdge] = []
         self.issues: list[GraphIssue] = []
-        self.owner: dict[str, str] = {}
         self.bypassed_prefixes: set[str] = set()
+        self._links: dict[int, list[tuple[Edge, str, str, str, str]]] = {}
 
     def level(self, nodes: list[NodeData], edges: list[Edge], prefix: str
               ) -> tuple[dict[Field, list[FlatEnd]], dict[Field, FlatEnd]]:
@@ -90,8 +98,8 @@ class _Flattener:
         for node in nodes:
             path = prefix + node.id
             if node.subgraph is None:
-                self.nodes[path] = node if not prefix else FlatNode(
-                    path, node.type, dict(node.inputs), node.bypassed or bypassed, node.version, node.label,
+                self.nodes[path] = node if not prefix else FlatNode(  # inputs shared: port values replace them
+                    path, node.type, node.inputs, node.bypassed or bypassed, node.version, node.label,
                     node.position)
                 continue
             groups.add(node.id)
@@ -99,9 +107,14 @@ class _Flattener:
                 self.bypassed_prefixes.add(path + "/")
             self._expand(node, self.defs[node.subgraph], path, ins, outs)
         add = self.edges.append
-        for edge in edges:
-            s_node, s_field = edge.source.node, edge.source.field
-            d_node, d_field = edge.destination.node, edge.destination.field
+        links = self._links.get(id(edges))
+        if links is None:  # read once per definition, however many nodes use it
+            links = self._links[id(edges)] = [(e, e.source.node, e.source.field, e.destination.node,
+                                               e.destination.field) for e in edges]
+        for edge, s_node, s_field, d_node, d_field in links:
+            if prefix and s_node not in groups and d_node not in groups:  # the common case inside
+                add(_link((_end((prefix + s_node, s_field)), _end((prefix + d_node, d_field)))))
+                continue
             if s_node in groups:
                 src = outs.get((s_node, s_field))
                 if src is None:
@@ -111,16 +124,16 @@ class _Flattener:
                 add(edge)
                 continue
             else:
-                src = FlatEnd(prefix + s_node, s_field)
+                src = _end((prefix + s_node, s_field))
             if d_node in groups:
                 targets = ins.get((d_node, d_field))
                 if targets is None:
                     self.issues.append(GraphIssue(prefix + d_node, d_field, f"subgraph has no input {d_field!r}"))
                     continue
                 for target in targets:
-                    add(FlatEdge(src, target))
+                    add(_link((src, target)))
             else:
-                add(FlatEdge(src, FlatEnd(prefix + d_node, d_field)))
+                add(_link((src, _end((prefix + d_node, d_field)))))
         return ins, outs
 
     def _expand(self, node: NodeData, definition: SubgraphDef, path: str,
@@ -133,19 +146,20 @@ class _Flattener:
                 found = sub_ins.get((end.node, end.field))
                 if found is None and inner + end.node not in self.nodes:
                     self.issues.append(GraphIssue(inner + end.node, end.field, f"subgraph has no input {end.field!r}"))
-                targets += found if found is not None else [FlatEnd(inner + end.node, end.field)]
+                targets += found if found is not None else [_end((inner + end.node, end.field))]
             ins[(node.id, port.name)] = targets
             if port.name in node.inputs or port.default is not None:
                 value = node.inputs.get(port.name, port.default)
                 for node_id, name in targets:
-                    self.nodes[node_id].inputs[name] = value
+                    target = self.nodes[node_id]
+                    target.inputs = {**target.inputs, name: value}
         for port in definition.outputs:
             end = port.source
             found_out = sub_outs.get((end.node, end.field))
             if found_out is None and inner + end.node not in self.nodes:
                 self.issues.append(GraphIssue(inner + end.node, end.field, f"subgraph has no output {end.field!r}"))
                 continue
-            outs[(node.id, port.name)] = found_out or FlatEnd(inner + end.node, end.field)
+            outs[(node.id, port.name)] = found_out or _end((inner + end.node, end.field))
         ports = {p.name for p in definition.inputs}
         for name in node.inputs:
             if name not in ports:
@@ -158,13 +172,10 @@ def flatten(workflow: Workflow) -> Flat:
         return Flat(workflow)
     flattener = _Flattener(workflow)
     ins, outs = flattener.level(workflow.nodes, workflow.edges, "")
-    for path in flattener.nodes:
-        if "/" in path:
-            flattener.owner[path] = path.split("/", 1)[0]
     flat = Workflow.model_construct(version=workflow.version, name=workflow.name,
                                     nodes=list(flattener.nodes.values()), edges=flattener.edges,
                                     frames=workflow.frames, subgraphs={}, meta=workflow.meta)
-    return Flat(flat, ins, outs, flattener.issues, flattener.owner)
+    return Flat(flat, ins, outs, flattener.issues)
 
 
 # -- what planning and validation see ------------------------------------------------------------

@@ -187,7 +187,7 @@ class RunController(QObject):
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
         self.watched_sessions.clear()
-        self.board.begin([n.id for n in workflow.nodes], Counter(flatten(workflow).owner.values()))
+        self.board.begin([n.id for n in workflow.nodes], Counter(flatten(workflow).owner().values()))
         for node_id in self.board.nodes:
             self._paint(node_id)
         self.worker.wake()

@@ -150,7 +150,7 @@ def test_flattening_names_the_top_level_owner_of_every_inner_node():
     wf = workflow([{"id": "g1", "type": "subgraph", "subgraph": "add2"}])
     flat = flatten(wf)
     assert [n.id for n in flat.workflow.nodes] == ["g1/a1", "g1/a2"]
-    assert flat.owner == {"g1/a1": "g1", "g1/a2": "g1"}
+    assert flat.owner() == {"g1/a1": "g1", "g1/a2": "g1"}
 
 
 def test_a_version_1_file_loads_and_saves_as_version_2(tmp_path):

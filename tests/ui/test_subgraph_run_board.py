@@ -23,7 +23,7 @@ WORKFLOW = {"version": 2, "nodes": [
 def test_inner_events_land_on_the_subgraph_node_with_progress_and_total_time():
     workflow = parse_workflow(WORKFLOW)
     board = RunBoard()
-    board.begin([n.id for n in workflow.nodes], Counter(flatten(workflow).owner.values()))
+    board.begin([n.id for n in workflow.nodes], Counter(flatten(workflow).owner().values()))
     events = []
     run_workflow(workflow, default_registry(), artifacts=None, on_event=events.append)
     inner = [e for e in events if getattr(e, "node_id", "").startswith("g1/")]
