@@ -33,7 +33,7 @@ def chain(window, drive):
     drive.add("m", "multiply", 900, 0, b=2)
     for link in (edge("n", "value", "a1", "a"), edge("a1", "value", "a2", "a"), edge("n", "value", "a2", "b"),
                  edge("a2", "value", "m", "a")):
-        window.scene.connect_edge(link)
+        window.editor.connect_edge(link)
 
 
 def select(window, drive, *node_ids):
@@ -111,7 +111,7 @@ def test_an_edit_inside_changes_the_definition_and_undo_goes_back_inside(window,
     chain(window, drive)
     group = convert(window, drive, qtbot, "a1", "a2")
     window.subgraphs.enter(group)
-    window.scene.push(EditValueCommand(window.document, "a1", "b", 100))
+    window.editor.push(EditValueCommand(window.document, "a1", "b", 100))
     window.subgraphs.leave()
     assert outputs(window, registry) == {"m": {"value": (5 + 100 + 5) * 2}}
     window.document.undo_stack.undo()  # leaving

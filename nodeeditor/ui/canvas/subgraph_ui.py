@@ -31,6 +31,7 @@ class SubgraphUI(QObject):
         self.window = window
         self.doc = window.document
         self.scene = window.scene
+        self.editor = window.editor
         self.convert_action = self._action(edit_menu, "Convert to Sub&graph", self.convert_selection, "Ctrl+Shift+G")
         self.unpack_action = self._action(edit_menu, "&Unpack Subgraph", self.unpack_selection, "Ctrl+Alt+G")
         self.breadcrumb = QToolBar("Subgraph path", window)
@@ -59,7 +60,7 @@ class SubgraphUI(QObject):
         if not selected:
             self.window.statusBar().showMessage("Select the nodes to put into a subgraph", 5000)
             return False
-        self.scene.push(convert_command(self.doc, selected))
+        self.editor.push(convert_command(self.doc, selected))
         return True
 
     def _selected_subgraph(self) -> str | None:
@@ -73,13 +74,13 @@ class SubgraphUI(QObject):
         if node_id is None:
             self.window.statusBar().showMessage("Select one subgraph node to unpack", 5000)
             return False
-        self.scene.push(unpack_command(self.doc, node_id))
+        self.editor.push(unpack_command(self.doc, node_id))
         return True
 
     # -- levels -------------------------------------------------------------------------------
     def enter(self, node_id: str) -> None:
         name = self.doc.root.subgraphs[self.doc.node(node_id).subgraph].name
-        self.scene.push(LevelCommand(self.doc, [*self.doc.level, node_id], f"Open {name}"))
+        self.editor.push(LevelCommand(self.doc, [*self.doc.level, node_id], f"Open {name}"))
         self.window.canvas.fit_all()
 
     def leave(self, depth: int | None = None) -> bool:
@@ -87,7 +88,7 @@ class SubgraphUI(QObject):
         if not self.doc.level:
             return False
         depth = len(self.doc.level) - 1 if depth is None else depth
-        self.scene.push(LevelCommand(self.doc, self.doc.level[:depth], "Leave subgraph"))
+        self.editor.push(LevelCommand(self.doc, self.doc.level[:depth], "Leave subgraph"))
         self.window.canvas.fit_all()
         return True
 
@@ -110,7 +111,7 @@ class SubgraphUI(QObject):
             if event.key() == Qt.Key.Key_Tab and self._selected_subgraph():
                 self.enter(self._selected_subgraph())
                 return True
-            if event.key() == Qt.Key.Key_Escape and self.scene.interaction is None and self.leave():
+            if event.key() == Qt.Key.Key_Escape and self.editor.interaction is None and self.leave():
                 return True
         if watched is self.scene and event.type() == QEvent.Type.GraphicsSceneMouseDoubleClick:
             item = self.scene.node_item_at(event.scenePos())
@@ -122,7 +123,7 @@ class SubgraphUI(QObject):
 
     def _idle(self) -> bool:
         palette = self.window.canvas.palette
-        return self.scene.editor is None and (palette is None or not palette.isVisible())
+        return self.editor.inline_editor is None and (palette is None or not palette.isVisible())
 
     def _node_menu(self, menu: QMenu, node_id: str, field: str | None) -> None:
         if len(self.scene.selected_node_ids()) > 1 or self.doc.node(node_id).type != SUBGRAPH:
