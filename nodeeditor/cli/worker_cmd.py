@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -89,9 +88,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="a session whose worker is lost this often fails (default 3)")
     parser.add_argument("--give-up-after", type=positive, default=300.0, metavar="S",
                         help="exit with status 3 after the store failed this long (default 300)")
-    parser.add_argument("--artifacts", metavar="DIR",
-                        help="folder for images and tensors, e.g. a shared mount (default: "
-                             "$NODEEDITOR_ARTIFACTS or the data folder's)")
     add_common(parser)
     parser.set_defaults(handler=handle)
 
@@ -127,8 +123,6 @@ def _service(worker: Worker) -> Iterator[None]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.artifacts:
-        os.environ["NODEEDITOR_ARTIFACTS"] = args.artifacts
     registry = registry_for(args)
     try:
         store = store_for(args)
