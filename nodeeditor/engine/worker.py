@@ -59,6 +59,7 @@ CANCEL_GRACE_S = 1.0
 PROGRESS_INTERVAL_S = 0.25
 """Progress rows are written at most 4 times a second."""
 QUEUE_EVENT_INTERVAL_S = 0.25
+CHILD_RETRY_S = 5.0
 
 
 @dataclass
@@ -202,6 +203,8 @@ class Worker(WorkerBase):
                     self._state = WorkerState.PAUSED
                     self._wait_for_wake()
                     continue
+                if not self._child_ready():
+                    continue
                 try:
                     claimed = self.door.claim()
                 except Stopped:
@@ -227,6 +230,16 @@ class Worker(WorkerBase):
             self.door.unregister()
             self._state = WorkerState.STOPPED
         return {k: v for k, v in self.ended.items() if k in ("completed", "failed", "canceled")}
+
+    def _child_ready(self) -> bool:
+        """Start the session child before claiming: a lease must not run out while it starts."""
+        try:
+            self._child.start()
+        except ChildDied as exc:
+            log.error("worker %s: %s; trying again", self.name, exc)
+            self._stopping.wait(CHILD_RETRY_S)
+            return False
+        return True
 
     def _wait_for_wake(self) -> None:
         self._wake.wait(min(IDLE_POLL_S, self.lease_s / 3))
