@@ -1,7 +1,12 @@
 """Change notices on PostgreSQL: NOTIFY in the writing transaction, LISTEN for readers.
 
-Every status change, progress write, enqueue and worker registry change sends one small JSON
-notice on CHANNEL; PostgreSQL delivers it when the transaction commits, and only then. A reader
+Every status change, progress write and cancel request of an item row is announced by the
+row's own statement trigger (migration 0004: no extra round trip, whoever writes); enqueue,
+bulk cancel/retry/clear and worker registry changes call `notify`. Each notice is one small JSON
+object on CHANNEL, delivered when the transaction commits, and only then:
+  {"event": "status", "status": S, "items": [ids]}      {"event": "progress", "item", "batch", "node", "fraction"}
+  {"event": "cancel_requested", "items": [ids]}         {"event": "enqueued", "batch", "count"}
+  {"event": "batches", ...}                              {"event": "workers", ...} A reader
 (the window's reader thread, `workers` watchers) opens a `Listener` and refreshes what a notice
 names, within the notice's round trip instead of a poll period. SQLite has no such thing: there
 `listen()` returns None and readers poll (1 Hz is plenty for a person).

@@ -52,7 +52,7 @@ class QueueRepo(Claims, Outcomes, Requests, Listing):
         self._registry = registry
         self._parsed: dict[int, tuple[Workflow, Batch]] = {}
         self._parsed_lock = threading.Lock()
-        self._last_pid_check = 0.0
+        self._last_pid_check = self._last_expiry_check = 0.0  # monotonic times (see claims.py)
 
     def _batch(self, conn: Connection, batch_id: int) -> tuple[Workflow, Batch]:
         """Workflow and batch of a batch row, parsed from the row once (they never change) and

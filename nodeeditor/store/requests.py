@@ -1,7 +1,8 @@
 """What a person asks of the queue: cancel, retry, clear. Each is one transaction.
 
 Sessions never claimed have no row (see tables.py): canceling or retrying one by one inserts
-its row; canceling or retrying many moves the batch cursors. Batch rows are locked before item
+its row; canceling or retrying many moves the batch cursors (and sends a "batches" notice on
+PostgreSQL; item rows announce their own changes, see notify.py). Batch rows are locked before item
 rows here as in claims, so the two never wait on each other in a circle (PostgreSQL).
 """
 
@@ -64,16 +65,13 @@ class Requests:
                     return True
                 asked = conn.execute(update(Q).where(Q.c.id == row.id, Q.c.status == IN_PROGRESS)
                                      .values(cancel_requested=True)).rowcount > 0
-                if asked:
-                    notify(conn, "cancel_requested", items=[row.id])
                 return asked
             batch = self._lock_batch(conn, batch_id)
             if batch is None or not batch.next_index <= index < batch.stop_index:
                 return False
-            item_id = conn.execute(insert(Q).values(
+            conn.execute(insert(Q).values(
                 batch_id=batch_id, idx=index, status=CANCELED.value, priority=batch.priority, created=batch.created,
-                finished=now, error="canceled", cancel_requested=False).returning(Q.c.id)).scalar_one()
-            notify(conn, "status", status=CANCELED.value, items=[item_id])
+                finished=now, error="canceled", cancel_requested=False))
             return True
 
     def _cancel_where(self, batch_id: int | None) -> int:
@@ -118,10 +116,9 @@ class Requests:
                         continue
                     batch = self._lock_batch(conn, bid)
                     if batch is not None and batch.stop_index <= index < batch.end_index:
-                        item_id = conn.execute(insert(Q).values(
+                        conn.execute(insert(Q).values(
                             batch_id=bid, idx=index, priority=batch.priority, created=batch.created,
-                            status=PENDING.value, attempt=1, **_AGAIN).returning(Q.c.id)).scalar_one()
-                        notify(conn, "status", status=PENDING.value, items=[item_id])
+                            status=PENDING.value, attempt=1, **_AGAIN))
                         retried += 1
                 return retried
             scope = [B.c.stop_index < B.c.end_index] + ([B.c.id == batch_id] if batch_id is not None else [])

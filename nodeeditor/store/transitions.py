@@ -4,11 +4,11 @@ may start from.
 Every verb of the queue (claim, complete/fail/cancel, retry, hand back, take back, clear) calls
 `transition`, so a status is never written unconditionally: two actors racing on one row (a
 worker finishing while its lease is taken back, a cancel arriving as the session ends) cannot
-both win, and the loser learns it from the rows returned. On PostgreSQL each change also sends
-a NOTIFY (see notify.py).
+both win, and the loser learns it from the rows returned. On PostgreSQL the rows' trigger
+announces each change (see notify.py).
 
 Rows created in a status (a virtual session claimed, canceled or retried one by one) are
-inserts, not transitions; their verbs notify the same way.
+inserts, not transitions.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import Connection, bindparam, literal_column, update
 from sqlalchemy.sql import ClauseElement, ColumnElement
 
 from .db import Prepared
-from .notify import notify
 from .status import SessionStatus
 from .tables import queue_items as Q
 
@@ -76,6 +75,4 @@ def transition(conn: Connection, where: Mapping[str, Any] | ColumnElement[bool],
         query = (update(Q).where(where, _status_in(allowed_from)).values(_values(to, cols, bound=False))
                  .returning(*(Q.c[name] for name in names)))
         rows = [tuple(row) for row in conn.execute(query, dict(binds or {})).all()]
-    if rows:
-        notify(conn, "status", status=SessionStatus(to).value, items=[row[0] for row in rows])
     return rows
