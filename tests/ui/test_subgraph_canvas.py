@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
 
-from nodeeditor.core.workflow import Edge, Endpoint
+from nodeeditor.core.library import save_to_library
+from nodeeditor.core.workflow import Edge, Endpoint, parse_workflow
 from nodeeditor.engine.runner import run_workflow
 from nodeeditor.ui.canvas.commands import EditValueCommand
 
@@ -118,3 +120,36 @@ def test_an_edit_inside_changes_the_definition_and_undo_goes_back_inside(window,
     assert window.document.level == [group]
     window.document.undo_stack.undo()  # the edit, inside
     assert window.document.node("a1").inputs["b"] == 1
+
+
+def test_a_library_subgraph_is_saved_inserted_from_the_palette_and_updated(window, drive, qtbot, registry):
+    chain(window, drive)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    library = window.subgraphs.library
+    library.save(group, "Add twice")
+    assert (window.home / "subgraphs" / "Add twice.json").exists()
+    window.document.load(parse_workflow({"version": 2, "nodes": []}))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Tab)
+    palette = window.canvas.palette
+    qtbot.keyClicks(palette.search, "add twice")
+    assert palette.visible_titles()[0] == "Add twice"
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    doc = window.document
+    inserted = next(n for n in doc.workflow.nodes if n.type == "subgraph")
+    definition = doc.root.subgraphs[inserted.subgraph]
+    assert definition.name == "Add twice" and {p.name for p in definition.inputs} == {"a", "b"}
+    assert window.scene.node_items[inserted.id].title() == "Add twice"
+    doc.undo_stack.undo()
+    assert doc.workflow.nodes == [] and doc.root.subgraphs == {}
+    doc.undo_stack.redo()
+    # a newer copy in the library: the node offers the update, which replaces the definition
+    newer = doc.snapshot()
+    newer.subgraphs[inserted.subgraph].nodes[0].inputs["b"] = 50
+    save_to_library(window.home, newer, inserted.subgraph, "Add twice")
+    menu = QMenu()
+    library._node_menu(menu, inserted.id, None)
+    update = next(a for a in menu.actions() if a.text() == "Update to library version")
+    update.trigger()
+    assert doc.root.subgraphs[inserted.subgraph].nodes[0].inputs["b"] == 50
+    doc.undo_stack.undo()
+    assert doc.root.subgraphs[inserted.subgraph].nodes[0].inputs["b"] == 1

@@ -18,7 +18,7 @@ def node_size(spec: NodeSpec) -> QSizeF:
     """The size a new node of `spec` is drawn at (no thumbnail yet)."""
     if spec.type == REROUTE:
         return QSizeF(0.0, 0.0)
-    rows = rows_for(spec, NodeData(id="new", type=spec.type), set(), set())
+    rows = rows_for(spec, NodeData.model_construct(id="new", type=spec.type, inputs={}), set(), set())
     return QSizeF(theme.NODE_WIDTH, theme.HEADER_H + theme.PAD + len(rows) * theme.ROW_H)
 
 

@@ -18,6 +18,7 @@ from nodeeditor.core.workflow import SUBGRAPH
 from .. import theme
 from .node_item import NodeItem
 from .subgraph_commands import LevelCommand, convert_command, unpack_command
+from .subgraph_library import SubgraphLibrary
 
 if TYPE_CHECKING:
     from nodeeditor.ui.main_window import MainWindow
@@ -45,6 +46,7 @@ class SubgraphUI(QObject):
         window.canvas.installEventFilter(self)
         self.scene.installEventFilter(self)
         self._show_path()
+        self.library = SubgraphLibrary(window)
 
     def _action(self, menu: QMenu, text: str, slot, shortcut: str) -> QAction:
         action = QAction(text, self.window)

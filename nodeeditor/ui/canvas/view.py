@@ -11,6 +11,8 @@ from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMove
                            QPainter, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView, QInputDialog, QMenu, QWidget
 
+from nodeeditor.core.node import NodeSpec
+
 from .. import theme
 from ..palette import NodePalette
 from . import editors
@@ -39,6 +41,10 @@ class CanvasView(QGraphicsView):
         self.palette: NodePalette | None = None
         self.node_menu_hooks: list[Callable[[QMenu, str, str | None], None]] = []
         """Called with (menu, node id, input field under the cursor or None) before a node's menu shows."""
+        self.palette_extras: Callable[[], list[NodeSpec]] = list
+        """More palette entries than the registry's (library subgraphs), offered when no link is pending."""
+        self.pick_extra: Callable[[NodeSpec, QPointF], None] | None = None
+        """What picking one of `palette_extras` at a scene point does."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
@@ -168,9 +174,17 @@ class CanvasView(QGraphicsView):
         if self.palette is not None:
             self.palette.close()
         accepts = None if pending is None else (lambda spec: pending.fits(spec) is not None)
-        palette = NodePalette(self.canvas.registry, self.viewport(), accepts)
-        palette.chosen.connect(lambda spec: self.editor.add_node_for(spec, place(spec, scene_pos, self.visible_scene_rect()),
-                                                                     pending))
+        extras = self.palette_extras() if pending is None and self.pick_extra is not None else []
+        palette = NodePalette([*self.canvas.registry, *extras], self.viewport(), accepts)
+
+        def chosen(spec: NodeSpec) -> None:
+            at = place(spec, scene_pos, self.visible_scene_rect())
+            if any(spec is extra for extra in extras):
+                self.pick_extra(spec, at)
+            else:
+                self.editor.add_node_for(spec, at, pending)
+
+        palette.chosen.connect(chosen)
         palette.destroyed.connect(lambda *_: setattr(self, "palette", None))
         self.palette = palette
         at = self.mapFromScene(scene_pos)

@@ -1,0 +1,54 @@
+"""The subgraph library: entries are workflow files, read with the same checks, embedded on insert."""
+
+import json
+
+from nodeeditor.core.library import embed, load_library, newer_in_library, save_to_library
+from nodeeditor.core.workflow import parse_workflow
+
+INNER = {"name": "Inner", "nodes": [{"id": "a", "type": "add", "inputs": {"b": 1}}],
+         "inputs": [{"name": "x", "targets": [{"node": "a", "field": "a"}]}],
+         "outputs": [{"name": "value", "source": {"node": "a", "field": "value"}}]}
+OUTER = {"name": "Outer", "nodes": [{"id": "i", "type": "subgraph", "subgraph": "inner"}],
+         "inputs": [{"name": "x", "targets": [{"node": "i", "field": "x"}]}],
+         "outputs": [{"name": "value", "source": {"node": "i", "field": "value"}}]}
+
+
+def root():
+    return parse_workflow({"version": 2, "nodes": [{"id": "g", "type": "subgraph", "subgraph": "outer"}],
+                           "subgraphs": {"outer": OUTER, "inner": INNER, "unused": {**INNER, "name": "Unused"}}})
+
+
+def test_saving_writes_the_definition_and_what_it_uses_as_a_workflow_file(tmp_path):
+    entry = save_to_library(tmp_path, root(), "outer", "Add one/twice")
+    assert entry.path == tmp_path / "subgraphs" / "Add one_twice.json"
+    data = json.loads(entry.path.read_text())
+    assert data["version"] == 2 and set(data["subgraphs"]) == {"outer", "inner"}
+    assert data["subgraphs"]["outer"]["meta"]["library"] == "Add one/twice"
+    entries, errors = load_library(tmp_path)
+    assert [e.name for e in entries] == ["Add one/twice"] and errors == []
+
+
+def test_a_file_that_is_not_a_valid_entry_is_skipped_with_its_reason(tmp_path):
+    save_to_library(tmp_path, root(), "outer", "Good")
+    folder = tmp_path / "subgraphs"
+    (folder / "broken.json").write_text('{"version": 2, "nodes": [{"id": "a/b", "type": "add"}]}')
+    (folder / "plain.json").write_text('{"version": 2, "nodes": []}')
+    entries, errors = load_library(tmp_path)
+    assert [e.name for e in entries] == ["Good"]
+    assert len(errors) == 2 and all(str(folder) in str(e) for e in errors)
+
+
+def test_inserting_renames_definitions_that_clash_with_the_workflows_own(tmp_path):
+    entry = save_to_library(tmp_path, root(), "outer", "Outer")
+    top, defs = embed({"outer": root().subgraphs["outer"], "inner": root().subgraphs["inner"]}, entry)
+    assert top == "outer_2" and set(defs) == {"outer_2", "inner_2"}
+    assert defs["outer_2"].nodes[0].subgraph == "inner_2"
+
+
+def test_a_newer_library_copy_is_found_by_name_and_time(tmp_path):
+    first = save_to_library(tmp_path, root(), "outer", "Outer")
+    embedded = first.definition
+    assert newer_in_library(embedded, load_library(tmp_path)[0]) is None
+    save_to_library(tmp_path, root(), "outer", "Outer")
+    newer = newer_in_library(embedded, load_library(tmp_path)[0])
+    assert newer is not None and newer.saved_at > first.saved_at
