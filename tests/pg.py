@@ -16,8 +16,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -65,11 +67,16 @@ class PgServer:
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture(scope="session")
-def pg_server():
+class NoServer(Exception):
+    """The PostgreSQL server binaries are not installed."""
+
+
+@contextmanager
+def running_server() -> Iterator[PgServer]:
+    """A throw-away server (the fixture's, and the scale-out benchmark's)."""
     bindir = _bindir()
     if bindir is None or not (bindir / "initdb").exists():
-        pytest.skip("PostgreSQL server binaries are not installed (Debian package `postgresql`)")
+        raise NoServer("PostgreSQL server binaries are not installed (Debian package `postgresql`)")
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     folder = Path(tempfile.mkdtemp(prefix="nodeeditor-pg-"))
     if as_postgres:
@@ -93,6 +100,15 @@ def pg_server():
     finally:
         subprocess.run(ctl + ["-m", "immediate", "-w", "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        with running_server() as server:
+            yield server
+    except NoServer as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture
