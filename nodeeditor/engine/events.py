@@ -141,6 +141,18 @@ class SessionCompleted(_Event):
 
 
 @dataclass(slots=True, kw_only=True)
+class SessionReleased(_Event):
+    """A claimed session left its worker unfinished: handed back (the worker stopped) or taken
+    over by another worker (its lease ran out). It runs again; what it showed is void."""
+
+    event: Literal["session_released"] = "session_released"
+    session_id: str | None
+    item_id: int | None = None
+    batch_id: int | None = None
+    reason: str = ""
+
+
+@dataclass(slots=True, kw_only=True)
 class QueueChanged(_Event):
     event: Literal["queue_changed"] = "queue_changed"
     counts: dict[str, int] = field(default_factory=dict)
@@ -156,7 +168,7 @@ class MemorySample(_Event):
 
 Event = Annotated[
     Union[SessionStarted, NodeStarted, NodeProgress, NodeCompleted, NodeFailed, SessionCompleted,
-          QueueChanged, MemorySample],
+          SessionReleased, QueueChanged, MemorySample],
     Field(discriminator="event"),
 ]
 

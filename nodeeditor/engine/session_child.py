@@ -25,7 +25,9 @@ import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
+
+Ended = Literal["completed", "failed", "canceled"]
 
 PR_SET_PDEATHSIG = 1
 
@@ -53,8 +55,7 @@ class Job:
 class Outcome:
     """How a session ended, as the child (or, when it died, its parent) saw it."""
 
-    status: str
-    """completed, failed or canceled."""
+    status: Ended
     error: str | None = None
     traceback: str = ""
     stats: list[Any] = field(default_factory=list)
@@ -141,7 +142,8 @@ class _Runner:
         def on_event(event: Any) -> None:
             if isinstance(event, NodeStarted):
                 running[:] = [f"node {event.node_id!r} ({event.node_type})"]
-            elif isinstance(event, NodeCompleted) and event.images:
+            elif isinstance(event, NodeCompleted):
+                event.outputs = dict(event.outputs)  # the texts, not the values they summarize, cross the pipe
                 images.extend(event.images)
             self._send("event", event)
 
@@ -157,7 +159,7 @@ class _Runner:
             where = f"{running[0]} raised " if running else ""
             return Outcome("failed", f"{where}{type(exc).__name__}: {exc}".rstrip(": "),
                            traceback.format_exc(), duration_s=time.perf_counter() - began)
-        outcome = Outcome(result.status, stats=result.stats, images=images,
+        outcome = Outcome(cast(Ended, result.status), stats=result.stats, images=images,
                           duration_s=time.perf_counter() - began)
         if result.error is not None:
             outcome.error, outcome.traceback = str(result.error), result.error.traceback or ""

@@ -32,8 +32,8 @@ class ChildDied(Exception):
 
 def setup_for(registry: Registry, artifacts_root: Path, nodes_dir: Path | None) -> Setup:
     """The registry as a recipe: the modules that defined its node types, and the nodes folder."""
-    modules = sorted({spec.cls.__module__ for spec in registry
-                      if not spec.cls.__module__.startswith("nodeeditor_user_nodes.")})
+    defined_in = {getattr(spec.cls, "__module__", "") for spec in registry}
+    modules = sorted(m for m in defined_in if m and not m.startswith("nodeeditor_user_nodes."))
     return Setup(sys_path=list(sys.path), modules=modules,
                  nodes_dir=str(nodes_dir) if nodes_dir is not None else None,
                  artifacts_root=str(artifacts_root))

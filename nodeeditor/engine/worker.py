@@ -38,7 +38,7 @@ from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
 from nodeeditor.store.status import SessionStatus, WorkerState
 
 from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionCompleted,
-                     SessionStarted)
+                     SessionReleased, SessionStarted)
 from .meter import vram
 from .session_child import Job, Outcome
 from .session_process import ChildDied, SessionProcess, setup_for
@@ -362,7 +362,11 @@ class Worker(WorkerBase):
         self.ended[ended] += 1
         self._current = None
         self._state = WorkerState.PAUSED if self._paused.is_set() else WorkerState.IDLE
-        if isinstance(result, Outcome):
+        if ended in ("handed_back", "dropped") or not isinstance(result, Outcome):
+            reason = result.reason if not isinstance(result, Outcome) else "another worker took it over"
+            self.hub.publish(SessionReleased(session_id=claimed.session_id, item_id=claimed.item_id,
+                                             batch_id=claimed.batch_id, reason=reason))
+        else:
             stats = result.stats
             self.hub.publish(SessionCompleted(
                 session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,

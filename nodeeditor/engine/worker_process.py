@@ -18,9 +18,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
+from nodeeditor.store.status import WorkerState
 
-from .events import Event, SessionCompleted, SessionStarted
+from .events import SessionCompleted, SessionStarted, from_json
 from .worker_base import WorkerBase
 
 COMMANDS = ("start", "pause", "resume", "wake", "cancel_current", "stop")
@@ -34,7 +34,6 @@ class ProcessWorker(WorkerBase):
         self.url = url
         self.restart = restart
         super().__init__("worker-process-events")
-        self._events = TypeAdapter(Event)
         self._process: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -56,18 +55,18 @@ class ProcessWorker(WorkerBase):
         if self._paused:
             self._send("pause")
         self._send("start")
-        self._state = "paused" if self._paused else "idle"
+        self._state = WorkerState.PAUSED if self._paused else WorkerState.IDLE
 
     def pause(self) -> None:
         self._paused = True
         self._send("pause")
         if self._current is None:
-            self._state = "paused"
+            self._state = WorkerState.PAUSED
 
     def resume(self) -> None:
         self._paused = False
         self._send("resume")
-        self._state = "running" if self._current is not None else "idle"
+        self._state = WorkerState.RUNNING if self._current is not None else WorkerState.IDLE
 
     def wake(self) -> None:
         self._send("wake")
@@ -82,7 +81,7 @@ class ProcessWorker(WorkerBase):
         self._stopping = True
         process = self._process
         if process is None:
-            self._state = "stopped"
+            self._state = WorkerState.STOPPED
             return
         self._send("stop")
         if wait:
@@ -93,7 +92,7 @@ class ProcessWorker(WorkerBase):
                 process.wait()
             if self._reader is not None and self._reader is not threading.current_thread():
                 self._reader.join(timeout=5)
-        self._state = "stopped"
+        self._state = WorkerState.STOPPED
 
     def close(self) -> None:
         self.stop()
@@ -128,15 +127,15 @@ class ProcessWorker(WorkerBase):
         with os.fdopen(fd, "rb") as stream:
             for line in stream:
                 try:
-                    event = self._events.validate_json(line)
+                    event = from_json(line)
                 except ValueError:
                     continue
                 if isinstance(event, SessionStarted):
                     self._current = event.item_id
-                    self._state = "running"
+                    self._state = WorkerState.RUNNING
                 elif isinstance(event, SessionCompleted):
                     self._current = None
-                    self._state = "paused" if self._paused else "idle"
+                    self._state = WorkerState.PAUSED if self._paused else WorkerState.IDLE
                 self.hub.publish(event)
         process.wait()
         self._current = None
@@ -145,7 +144,7 @@ class ProcessWorker(WorkerBase):
             self._process = None
             self.start()
         else:
-            self._state = "stopped"
+            self._state = WorkerState.STOPPED
 
     def _recover_after_crash(self) -> None:
         from nodeeditor.store.store import open_store
@@ -179,7 +178,7 @@ def serve(argv: list[str] | None = None) -> int:
     def emit(event: Any) -> None:
         with lock:
             try:
-                events.write(event.model_dump_json().encode() + b"\n")
+                events.write(event.to_json().encode() + b"\n")
                 events.flush()
             except (BrokenPipeError, OSError):
                 pass

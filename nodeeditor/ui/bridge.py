@@ -21,6 +21,7 @@ from nodeeditor.engine.events import (
     NodeStarted,
     QueueChanged,
     SessionCompleted,
+    SessionReleased,
     SessionStarted,
 )
 
@@ -51,6 +52,7 @@ class EngineBridge(QObject):
     nodeCompleted = Signal(object)
     nodeFailed = Signal(object)
     sessionCompleted = Signal(object)
+    sessionReleased = Signal(object)
     queueChanged = Signal(dict)
     memorySample = Signal(object)
     flushed = Signal(list)
@@ -71,7 +73,7 @@ class EngineBridge(QObject):
             SessionStarted: self.sessionStarted, NodeStarted: self.nodeStarted,
             NodeProgress: self.nodeProgress, NodeCompleted: self.nodeCompleted,
             NodeFailed: self.nodeFailed, SessionCompleted: self.sessionCompleted,
-            MemorySample: self.memorySample,
+            SessionReleased: self.sessionReleased, MemorySample: self.memorySample,
         }
         if worker is not None:
             self.attach(worker)

@@ -19,8 +19,11 @@ from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.subgraph import flatten
 from nodeeditor.core.workflow import Workflow
-from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionStarted
+from nodeeditor.engine.events import (NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionReleased,
+                                      SessionStarted)
+from nodeeditor.engine.worker_control import WorkerControl
 from nodeeditor.store.status import SessionStatus
+from nodeeditor.store.store import Store
 
 from .axis_marks import AxisMarks
 from .bridge import EngineBridge
@@ -53,7 +56,7 @@ def heat_color(share: float) -> QColor:
 
 
 class RunController(QObject):
-    def __init__(self, window: MainWindow, store: Any, worker: Any) -> None:
+    def __init__(self, window: MainWindow, store: Store, worker: WorkerControl) -> None:
         super().__init__(window)
         self.window, self.store, self.worker = window, store, worker
         self.registry = window.registry
@@ -144,6 +147,7 @@ class RunController(QObject):
         for signal in (b.nodeStarted, b.nodeProgress, b.nodeCompleted, b.nodeFailed):
             signal.connect(self._node_event)
         b.sessionCompleted.connect(self._session_completed)
+        b.sessionReleased.connect(self._session_stopped)
         self.batch_panel.enqueueRequested.connect(self.enqueue)
         self.batch_panel.changed.connect(self._batch_changed)
         self.gallery.restoreRequested.connect(lambda path: self.window.open_path(Path(path)))
@@ -224,10 +228,18 @@ class RunController(QObject):
 
     def _session_completed(self, event: SessionCompleted) -> None:
         if event.session_id in self.watched_sessions:
+            if event.status == SessionStatus.CANCELED:
+                self._session_stopped(event)
             if self.heat_measure:
                 self._paint_heat()
             if event.status == SessionStatus.FAILED and event.error:
                 self.window.statusBar().showMessage(f"Session failed: {event.error}", 10000)
+
+    def _session_stopped(self, event: SessionCompleted | SessionReleased) -> None:
+        """Canceled, handed back or taken over: its nodes no longer show "running"."""
+        if event.session_id in self.watched_sessions:
+            for node_id in self.board.settle():
+                self._paint(node_id)
 
     def _thumbnail_ready(self, name: str, image: QImage) -> None:
         node_id = self._thumb_nodes.pop(name, None)

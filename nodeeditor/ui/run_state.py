@@ -60,6 +60,15 @@ class RunBoard:
         self.nodes = {nid: NodeRun(inner=(inner or {}).get(nid, 0)) for nid in node_ids}
         self.sessions = set()
 
+    def settle(self) -> list[str]:
+        """The session stopped mid-way (canceled, handed back, taken over): nodes shown running
+        are not any more; returns the ids whose badge changed."""
+        changed = [nid for nid, run in self.nodes.items() if run.status == RUNNING]
+        for nid in changed:
+            run = self.nodes[nid]
+            run.status, run.progress, run.message = (DONE if run.calls else QUEUED), None, ""
+        return changed
+
     def apply(self, event: Any) -> str | None:
         """Fold one event in; returns the node id it changed (None when it concerns no drawn node).
 

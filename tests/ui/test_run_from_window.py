@@ -84,6 +84,28 @@ def test_cancel_stops_a_running_long_node(app, qtbot):
     qtbot.waitUntil(lambda: badge(window, "n") == "running", timeout=10000)
     controller.cancel_action.trigger()
     qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
+    qtbot.waitUntil(lambda: badge(window, "n") == "queued", timeout=5000)
+
+
+def test_a_node_that_ignores_cancel_is_stopped_and_its_badge_no_longer_says_running(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"h": ("testq_hostile", {"value": 1, "bad": 1, "how": "hang"})}))
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "h") == "running", timeout=10000)
+    controller.cancel_action.trigger()
+    qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
+    qtbot.waitUntil(lambda: badge(window, "h") == "queued", timeout=5000)
+    assert "its process was killed" in store.queue.list_items()[0].error
+
+
+def test_a_session_handed_back_by_a_stopping_worker_no_longer_shows_running(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"n": ("testq_sleep", {"seconds": 30.0})}))
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "n") == "running", timeout=10000)
+    controller.worker.stop(wait=False)
+    qtbot.waitUntil(lambda: badge(window, "n") == "queued", timeout=10000)
+    assert store.queue.counts()["pending"] == 1
 
 
 def test_a_failed_session_shows_its_error_and_traceback_and_can_be_retried(app, qtbot):

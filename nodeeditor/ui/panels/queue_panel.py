@@ -30,7 +30,7 @@ class QueuePanel(QWidget):
     selectedItemChanged = Signal(object)
     """The queue row under the cursor (or None), e.g. for the stats panel."""
 
-    def __init__(self, queue: Any, bridge: Any = None, worker: Any = None, reader: Any = None,
+    def __init__(self, queue: Any, bridge: Any = None, worker: WorkerControl | None = None, reader: Any = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.queue = queue
@@ -292,7 +292,8 @@ class QueuePanel(QWidget):
 class QueueDock(QDockWidget):
     """The queue panel in a dock, named so the window can save and restore its place."""
 
-    def __init__(self, queue: Any, bridge: Any = None, worker: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, queue: Any, bridge: Any = None, worker: WorkerControl | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__("Queue", parent)
         self.setObjectName("queue_dock")
         self.panel = QueuePanel(queue, bridge, worker, parent=self)
