@@ -87,7 +87,7 @@ class LinkItem(QGraphicsRectItem):
                      .adjusted(-_PAD, -_PAD, _PAD, _PAD))
         scene = self.scene()
         if scene is not None:
-            scene.overview_changed(before.united(self.rect()))
+            scene.overview_changed(before.united(self.rect()) if scene.far else None)
 
     def line(self) -> QLineF:
         """Socket to socket: what the overview draws far out."""

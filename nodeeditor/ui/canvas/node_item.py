@@ -128,8 +128,6 @@ class NodeItem(QGraphicsRectItem):
         self.thumbnail: QImage | None = None
         self.axis_marks: dict[str, str] = {}
         """Inputs that are batch axes -> what their marker says instead of the value."""
-        self.highlight: dict[tuple[str, bool], bool] | None = None
-        """While a link is dragged: (field, output) -> compatible; None otherwise."""
         self._height = 0.0
         self.setPen(Qt.PenStyle.NoPen)  # the rect is exactly the bounding rect
         self._layout()
@@ -294,9 +292,12 @@ class NodeItem(QGraphicsRectItem):
         for link in self.links:
             link.update_path()
 
-    def set_highlight(self, highlight: dict[tuple[str, bool], bool] | None) -> None:
-        self.highlight = highlight
-        self.update()
+    @property
+    def highlight(self) -> dict[tuple[str, bool], bool] | None:
+        """While a link is dragged: (field, output) -> compatible; None otherwise. Asked of the
+        scene when the node is painted, so starting a drag costs the nodes on screen only."""
+        scene = self.scene()
+        return scene.highlight_of(self) if scene is not None else None
 
     # -- events -----------------------------------------------------------------------------
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
@@ -393,8 +394,9 @@ class NodeItem(QGraphicsRectItem):
         w = theme.NODE_WIDTH
         text_rect = QRectF(theme.PAD + 6, row.y - theme.ROW_H / 2, w - 2 * theme.PAD - 12, theme.ROW_H)
         faded = False
-        if self.highlight is not None and row.has_socket:
-            faded = not self.highlight.get((row.field, row.output), False)
+        highlight = self.highlight
+        if highlight is not None and row.has_socket:
+            faded = not highlight.get((row.field, row.output), False)
         painter.setOpacity(0.3 if faded else (0.55 if self.node.bypassed else 1.0))
         has_issue = not row.output and row.field in self.issues
         painter.setPen(theme.NODE_ERROR if has_issue else theme.TEXT)
@@ -409,7 +411,7 @@ class NodeItem(QGraphicsRectItem):
                 self._paint_value(painter, row)
         if row.has_socket:
             self._paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,
-                               self.highlight is not None and not faded)
+                               highlight is not None and not faded)
 
     def _paint_axis_mark(self, painter: QPainter, row: Row) -> None:
         rect = self.value_rect(row)

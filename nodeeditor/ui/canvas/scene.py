@@ -52,6 +52,8 @@ class CanvasScene(QGraphicsScene):
         self.handler: MouseHandler | None = None
         self._cache_mode = QGraphicsItem.CacheMode.NoCache
         self._far = False
+        self._checker: Checker | None = None
+        self._lit: dict[str, dict[tuple[str, bool], bool]] = {}
         """Zoomed out past theme.LOD_DETAIL (the view says so): link items hand their drawing to the overview."""
         self._lines: list[tuple[QPen, list[QLineF]]] | None = None
         self.selectionChanged.connect(lambda: self.overview_changed())
@@ -208,6 +210,10 @@ class CanvasScene(QGraphicsScene):
         if self._far:
             self.update(rect) if rect is not None else self.update()
 
+    @property
+    def far(self) -> bool:
+        return self._far
+
     def _overview(self) -> list[tuple[QPen, list[QLineF]]]:
         if self._lines is None:
             groups: dict[int, tuple[QPen, list[QLineF]]] = {}
@@ -286,14 +292,22 @@ class CanvasScene(QGraphicsScene):
         return make_checker(self.document.workflow, self.registry, node_id, row)
 
     def highlight_targets(self, checker: Checker | None) -> None:
-        for item in self.node_items.values():
-            if checker is None:
-                item.set_highlight(None)
-            else:
-                item.set_highlight({(r.field, r.output): checker(item.node_id, r) is None
-                                    for r in item.rows if r.has_socket})
+        """Light the sockets `checker` accepts (None: none); nodes ask `highlight_of` when painted."""
+        self._checker, self._lit = checker, {}
+        for view in self.views():
+            for item in self.items(view.mapToScene(view.viewport().rect()).boundingRect()):
+                if isinstance(item, NodeItem):
+                    item.update()  # their cached pictures are stale; off screen nothing is drawn
 
-    # -- events: the handler (the canvas editor) sees each mouse event first -----------------
+    def highlight_of(self, item: NodeItem) -> dict[tuple[str, bool], bool] | None:
+        if self._checker is None:
+            return None
+        lit = self._lit.get(item.node_id)
+        if lit is None:
+            lit = self._lit[item.node_id] = {(r.field, r.output): self._checker(item.node_id, r) is None
+                                             for r in item.rows if r.has_socket}
+        return lit
+
     def default_press(self, event: QGraphicsSceneMouseEvent) -> None:
         """Qt's own press handling: select the item under the mouse and let it grab the mouse."""
         super().mousePressEvent(event)
