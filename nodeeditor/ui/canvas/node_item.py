@@ -296,8 +296,8 @@ class NodeItem(QGraphicsRectItem):
     def highlight(self) -> dict[tuple[str, bool], bool] | None:
         """While a link is dragged: (field, output) -> compatible; None otherwise. Asked of the
         scene when the node is painted, so starting a drag costs the nodes on screen only."""
-        scene = self.scene()
-        return scene.highlight_of(self) if scene is not None else None
+        highlight_of = getattr(self.scene(), "highlight_of", None)  # a bare QGraphicsScene has none
+        return highlight_of(self) if highlight_of is not None else None
 
     # -- events -----------------------------------------------------------------------------
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
