@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,19 @@ from typing import Iterator
 import pytest
 
 START_TIMEOUT_S = 60
+WATCHDOG = """
+import os, shutil, subprocess, sys, time
+parent, folder, ctl = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+while True:
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        break
+    time.sleep(0.5)
+subprocess.run(ctl + ["-m", "immediate", "-w", "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+shutil.rmtree(folder, ignore_errors=True)
+"""
+"""Stops the server if the test process dies without cleaning up (killed by a timeout, say)."""
 
 
 def _bindir() -> Path | None:
@@ -95,9 +109,13 @@ def running_server() -> Iterator[PgServer]:
         message = log.read_text() if log.exists() else started.stderr
         shutil.rmtree(folder, ignore_errors=True)
         raise RuntimeError(f"PostgreSQL did not start: {message[-2000:]}")
+    watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()), str(folder), *ctl],
+                                start_new_session=True)
     try:
         yield PgServer(port, folder)
     finally:
+        watchdog.kill()
+        watchdog.wait()
         subprocess.run(ctl + ["-m", "immediate", "-w", "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(folder, ignore_errors=True)
 
