@@ -86,8 +86,9 @@ class NoServer(Exception):
 
 
 @contextmanager
-def running_server() -> Iterator[PgServer]:
-    """A throw-away server (the fixture's, and the scale-out benchmark's)."""
+def running_server(durable: bool = False) -> Iterator[PgServer]:
+    """A throw-away server (the fixture's, and the benchmarks'). Tests skip fsync; `durable`
+    keeps the server's defaults, for figures."""
     bindir = _bindir()
     if bindir is None or not (bindir / "initdb").exists():
         raise NoServer("PostgreSQL server binaries are not installed (Debian package `postgresql`)")
@@ -100,8 +101,9 @@ def running_server() -> Iterator[PgServer]:
                                   "-E", "UTF8", "--locale=C", "--no-sync"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     port = _free_port()
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-               " -c full_page_writes=off -c max_connections=300")
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=300"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     ctl = as_postgres + [str(bindir / "pg_ctl"), "-D", str(data)]
     started = subprocess.run(ctl + ["-o", options, "-l", str(log), "-w", "-t", str(START_TIMEOUT_S), "start"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
