@@ -100,9 +100,12 @@ class StatsRepo:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def by_node_type(self, batch_id: int | None = None, item_id: int | None = None) -> list[TypeStats]:
-        """Calls, time and memory per node type, slowest total first."""
-        query = (select(N.c.node_type, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
+    def by_node_type(self, batch_id: int | None = None, item_id: int | None = None,
+                     by_subgraph: bool = False) -> list[TypeStats]:
+        """Calls, time and memory per node type, slowest total first. `by_subgraph` puts the nodes
+        inside each top-level subgraph node (ids `g1/...`) on one row, named "subgraph g1"."""
+        key = N.c.node_id if by_subgraph else N.c.node_type
+        query = (select(N.c.node_type, key, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
                         func.max(N.c.ram_delta), func.max(N.c.vram_peak), func.sum(cast(N.c.cached, Integer)))
                  .join(S, S.c.id == N.c.session_row))
         if batch_id is not None:
@@ -110,9 +113,18 @@ class StatsRepo:
         if item_id is not None:
             query = query.where(S.c.item_id == item_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(query.group_by(N.c.node_type)).all()
-        found = [TypeStats(t, calls, total or 0.0, (total or 0.0) / calls, peak or 0, delta or 0, vram, hits or 0)
-                 for t, calls, total, peak, delta, vram, hits in rows]
+            rows = conn.execute(query.group_by(N.c.node_type, key)).all()
+        folded: dict[str, list] = {}
+        for node_type, node_id, calls, total, peak, delta, vram, hits in rows:
+            name = f"subgraph {node_id.split('/', 1)[0]}" if by_subgraph and "/" in node_id else node_type
+            acc = folded.setdefault(name, [0, 0.0, 0, 0, None, 0])
+            acc[0] += calls
+            acc[1] += total or 0.0
+            acc[2], acc[3] = max(acc[2], peak or 0), max(acc[3], delta or 0)
+            acc[4] = vram if acc[4] is None else max(acc[4], vram or 0)
+            acc[5] += hits or 0
+        found = [TypeStats(name, calls, total, total / calls, peak, delta, vram, hits)
+                 for name, (calls, total, peak, delta, vram, hits) in folded.items()]
         return sorted(found, key=lambda s: (-s.total_s, s.node_type))
 
     def for_item(self, item_id: int) -> list[NodeStatRow]:

@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
                                QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from nodeeditor.ui.store_reader import StoreReader
@@ -144,8 +144,12 @@ class StatsPanel(QWidget):
         self._stored_memory = False
         """The memory chart shows a stored session rather than the live run."""
 
+        self.group_box = QCheckBox("Group by subgraph")
+        self.group_box.setToolTip("Nodes inside a subgraph node on one row, instead of by their types")
+        self.group_box.toggled.connect(lambda _on: self.reload())
         top = QHBoxLayout()
         top.addWidget(self.scope_box)
+        top.addWidget(self.group_box)
         top.addWidget(self.title, 1)
         self.charts = QTabWidget()
         self.charts.setDocumentMode(True)
@@ -193,20 +197,23 @@ class StatsPanel(QWidget):
         """Read the figures of the current scope from the store, then redraw table and bars."""
         self._stats_dirty = False
         stats = self.stats
+        grouped = self.group_box.isChecked()
         if self.scope == "session" and self.item_id is not None:
             item_id = self.item_id
             self.title.setText(f"item {item_id}")
-            self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id), self._show_rows)
+            self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id, by_subgraph=grouped),
+                               self._show_rows)
             self.reader.submit("memory", lambda: stats.for_item(item_id), self._show_session_memory)
             return
         self._show_live_memory()
         if self.scope == "batch" and self.batch_id is not None:
             batch_id = self.batch_id
             self.title.setText(f"batch {batch_id}")
-            self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id), self._show_rows)
+            self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id, by_subgraph=grouped),
+                               self._show_rows)
         elif self.scope == "all":
             self.title.setText("all runs")
-            self.reader.submit("stats", stats.by_node_type, self._show_rows)
+            self.reader.submit("stats", lambda: stats.by_node_type(by_subgraph=grouped), self._show_rows)
         else:
             self.title.setText("select a queue item")
             self.reader.submit("stats", list, self._show_rows)
