@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .workflow import SUBGRAPH, Edge, Endpoint, InputPort, NodeData, OutputPort, SubgraphDef
+from .workflow import SUBGRAPH, Edge, Endpoint, InputPort, NodeData, OutputPort, SubgraphDef, Workflow
 
 
 @dataclass
@@ -113,3 +113,45 @@ def unpack(nodes: Iterable[NodeData], edges: Iterable[Edge], group: NodeData, de
             src = ports_out[e.source.field].source
             added.append(_edge((ids[src.node], src.field), (e.destination.node, e.destination.field)))
     return Change(remove_nodes=[group.id], remove_edges=touching, add_nodes=placed, add_edges=added)
+
+
+def replace_ports(root: Workflow, def_id: str, inputs: list[InputPort], outputs: list[OutputPort],
+                  renamed: dict[str, str] | None = None) -> Workflow:
+    """The workflow with new ports on a definition; links and typed values of every node using it,
+    at any level, follow `renamed` (old port name -> new) and go where their port went away."""
+    renamed = renamed or {}
+    in_names, out_names = {p.name for p in inputs}, {p.name for p in outputs}
+
+    def fix(nodes: list[NodeData], edges: list[Edge]) -> tuple[list[NodeData], list[Edge]]:
+        users = {n.id for n in nodes if n.subgraph == def_id}
+        if not users:
+            return nodes, edges
+        kept_nodes = []
+        for n in nodes:
+            if n.id in users:
+                values = {renamed.get(k, k): v for k, v in n.inputs.items()}
+                n = n.model_copy(update={"inputs": {k: v for k, v in values.items() if k in in_names}})
+            kept_nodes.append(n)
+        kept_edges = []
+        for e in edges:
+            src, dst = (e.source.node, e.source.field), (e.destination.node, e.destination.field)
+            if src[0] in users:
+                src = (src[0], renamed.get(src[1], src[1]))
+                if src[1] not in out_names:
+                    continue
+            if dst[0] in users:
+                dst = (dst[0], renamed.get(dst[1], dst[1]))
+                if dst[1] not in in_names:
+                    continue
+            kept_edges.append(_edge(src, dst))
+        return kept_nodes, kept_edges
+
+    nodes, edges = fix(root.nodes, root.edges)
+    subgraphs = {}
+    for key, definition in root.subgraphs.items():
+        inner_nodes, inner_edges = fix(definition.nodes, definition.edges)
+        update: dict[str, Any] = {"nodes": inner_nodes, "edges": inner_edges}
+        if key == def_id:
+            update.update(inputs=inputs, outputs=outputs)
+        subgraphs[key] = definition.model_copy(deep=True, update=update)
+    return root.model_copy(update={"nodes": nodes, "edges": edges, "subgraphs": subgraphs})

@@ -36,3 +36,15 @@ def test_a_node_added_on_the_canvas_is_saved_with_its_version(window, tmp_path):
     path = tmp_path / "new.json"
     assert window.save_to(path)
     assert json.loads(path.read_text())["nodes"][0]["version"] == "3.1.0"
+
+
+def test_a_node_saved_by_a_newer_major_shows_as_a_placeholder_saying_so(window, tmp_path):
+    path = tmp_path / "newer.json"
+    save_workflow(old_workflow("4.2.0", {"times": 2}, field="value"), path)
+    assert window.open_path(path)
+    item = window.node_item("s")
+    assert item.spec is None and item.title() == "Missing: scale 4.2.0"
+    window.scene.validate()
+    assert "a newer major version than the installed 3.1.0" in item.toolTip()
+    assert window.save_to(path)
+    assert json.loads(path.read_text())["nodes"][1]["version"] == "4.2.0"

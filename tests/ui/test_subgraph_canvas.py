@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QInputDialog, QMenu
 
 from nodeeditor.core.library import save_to_library
 from nodeeditor.core.workflow import Edge, Endpoint, parse_workflow
@@ -153,3 +155,34 @@ def test_a_library_subgraph_is_saved_inserted_from_the_palette_and_updated(windo
     assert doc.root.subgraphs[inserted.subgraph].nodes[0].inputs["b"] == 50
     doc.undo_stack.undo()
     assert doc.root.subgraphs[inserted.subgraph].nodes[0].inputs["b"] == 1
+
+
+def pick(window, node_id: str, field: str | None, text: str) -> None:
+    """Choose `text` from the node's context menu (or one of its submenus)."""
+    menu = QMenu()
+    for hook in window.canvas.node_menu_hooks:
+        hook(menu, node_id, field)
+    actions = [a for a in menu.actions()] + [a for m in menu.findChildren(QMenu) for a in m.actions()]
+    next(a for a in actions if a.text() == text).trigger()
+
+
+def test_ports_are_added_removed_inside_and_renamed_outside_with_their_links(window, drive, qtbot, registry):
+    chain(window, drive)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    doc = window.document
+    before = state(window)
+    with patch.object(QInputDialog, "getText", return_value=("start", True)):
+        pick(window, group, None, "input a…")
+    assert edge("n", "value", group, "start") in doc.workflow.edges
+    assert outputs(window, registry) == {"m": {"value": (5 + 1 + 5) * 2}}
+    window.subgraphs.enter(group)
+    pick(window, "a1", None, "Expose output “value”")
+    pick(window, "a2", "b", "Remove Subgraph Input “b”")
+    assert [p.name for p in doc.definition().outputs] == ["value", "value_2"]
+    assert [p.name for p in doc.definition().inputs] == ["start"]
+    window.subgraphs.leave()
+    assert edge("n", "value", group, "b") not in doc.workflow.edges
+    assert {r.field for r in window.scene.node_items[group].rows} == {"start", "value", "value_2"}
+    for _ in range(5):
+        doc.undo_stack.undo()
+    assert state(window) == before and doc.level == []

@@ -205,14 +205,26 @@ class Document(QObject):
         """Path prefix of the level shown in run events and validation (`g1/` inside g1)."""
         return "".join(f"{node_id}/" for node_id in self.level)
 
+    def definition_id(self) -> str | None:
+        """Id of the definition shown, or None at the root."""
+        def_id, nodes = None, self.root.nodes
+        for node_id in self.level:
+            def_id = next(n for n in nodes if n.id == node_id).subgraph
+            nodes = self.root.subgraphs[def_id].nodes
+        return def_id
+
     def definition(self) -> SubgraphDef | None:
         """The definition shown, or None at the root."""
-        if not self.level:
-            return None
-        parent = self.root.nodes
-        for node_id in self.level[:-1]:
-            parent = self.root.subgraphs[next(n for n in parent if n.id == node_id).subgraph].nodes
-        return self.root.subgraphs[next(n for n in parent if n.id == self.level[-1]).subgraph]
+        def_id = self.definition_id()
+        return self.root.subgraphs[def_id] if def_id is not None else None
+
+    def replace_root(self, workflow: Workflow) -> Workflow:
+        """Swap in a changed whole workflow (an edit across levels, such as a renamed port), staying
+        at the level shown; returns the one it replaced, for undo."""
+        before = self.root
+        self.root = _own_copy(workflow)
+        self.show_level(self.level)
+        return before
 
     def set_subgraph(self, def_id: str, definition: SubgraphDef | None) -> SubgraphDef | None:
         """Add, replace (or with None remove) a definition; returns what was there, for undo."""

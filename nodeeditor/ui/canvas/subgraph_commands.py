@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from nodeeditor.core.subgraph_edit import Change, convert, unpack
-from nodeeditor.core.workflow import SubgraphDef
+from nodeeditor.core.workflow import SubgraphDef, Workflow
 
 from .commands import AddItemsCommand, CompositeCommand, RemoveItemsCommand
 from .model import Document
@@ -28,6 +28,21 @@ class SetSubgraphCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.set_subgraph(self.def_id, self.before)
+
+
+class ReplaceRootCommand(QUndoCommand):
+    """An edit that reaches every level at once (ports: the definition and the links to its users)."""
+
+    def __init__(self, doc: Document, after: Workflow, text: str) -> None:
+        super().__init__(text)
+        self.doc, self.after = doc, after
+        self.before: Workflow | None = None
+
+    def redo(self) -> None:
+        self.before = self.doc.replace_root(self.after)
+
+    def undo(self) -> None:
+        self.doc.replace_root(self.before)
 
 
 class LevelCommand(QUndoCommand):

@@ -19,6 +19,7 @@ from .. import theme
 from .node_item import NodeItem
 from .subgraph_commands import LevelCommand, convert_command, unpack_command
 from .subgraph_library import SubgraphLibrary
+from .subgraph_ports import SubgraphPorts
 
 if TYPE_CHECKING:
     from nodeeditor.ui.main_window import MainWindow
@@ -47,6 +48,7 @@ class SubgraphUI(QObject):
         self.scene.installEventFilter(self)
         self._show_path()
         self.library = SubgraphLibrary(window)
+        self.ports = SubgraphPorts(window)
 
     def _action(self, menu: QMenu, text: str, slot, shortcut: str) -> QAction:
         action = QAction(text, self.window)
