@@ -28,24 +28,24 @@ def node_spec(workflow: Workflow, node: NodeData, registry: Registry) -> NodeSpe
     return spec
 
 
-def _inner_input(definition: SubgraphDef, end: Endpoint, workflow: Workflow,
-                 registry: Registry, seen: frozenset[str]) -> InputSpec | None:
+def _inner_spec(definition: SubgraphDef, end: Endpoint, workflow: Workflow, registry: Registry,
+                seen: frozenset[str]) -> NodeSpec | None:
+    """The spec of the inner node an endpoint names (a nested subgraph's own ports for one)."""
     node = next((n for n in definition.nodes if n.id == end.node), None)
     if node is None:
         return None
-    if node.subgraph is not None:
-        spec = subgraph_spec(workflow, node.subgraph, registry, seen)
-    else:
-        spec = registry.get(node.type)
+    return subgraph_spec(workflow, node.subgraph, registry, seen) if node.subgraph else registry.get(node.type)
+
+
+def _inner_input(definition: SubgraphDef, end: Endpoint, workflow: Workflow,
+                 registry: Registry, seen: frozenset[str]) -> InputSpec | None:
+    spec = _inner_spec(definition, end, workflow, registry, seen)
     return spec.inputs.get(end.field) if spec is not None else None
 
 
 def _inner_output(definition: SubgraphDef, end: Endpoint, workflow: Workflow,
                   registry: Registry, seen: frozenset[str]) -> OutputSpec | None:
-    node = next((n for n in definition.nodes if n.id == end.node), None)
-    if node is None:
-        return None
-    spec = subgraph_spec(workflow, node.subgraph, registry, seen) if node.subgraph else registry.get(node.type)
+    spec = _inner_spec(definition, end, workflow, registry, seen)
     return spec.outputs.get(end.field) if spec is not None else None
 
 

@@ -30,7 +30,6 @@ class Flat:
 
     workflow: Workflow
     ports_in: dict[Field, list[Field]] = field(default_factory=dict)
-    ports_out: dict[Field, Field] = field(default_factory=dict)
     issues: list[GraphIssue] = field(default_factory=list)
 
     def owner(self) -> dict[str, str]:
@@ -171,11 +170,11 @@ def flatten(workflow: Workflow) -> Flat:
     if not has_subgraphs(workflow):
         return Flat(workflow)
     flattener = _Flattener(workflow)
-    ins, outs = flattener.level(workflow.nodes, workflow.edges, "")
+    ins, _outs = flattener.level(workflow.nodes, workflow.edges, "")
     flat = Workflow.model_construct(version=workflow.version, name=workflow.name,
                                     nodes=list(flattener.nodes.values()), edges=flattener.edges,
                                     frames=workflow.frames, subgraphs={}, meta=workflow.meta)
-    return Flat(flat, ins, outs, flattener.issues)
+    return Flat(flat, ins, flattener.issues)
 
 
 # -- what planning and validation see ------------------------------------------------------------

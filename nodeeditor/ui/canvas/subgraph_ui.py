@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from nodeeditor.core.workflow import SUBGRAPH
 
@@ -137,9 +137,7 @@ class SubgraphUI(QObject):
             menu.addAction("Unpack Subgraph", self.unpack_selection)
 
 
-def _separator():
-    from PySide6.QtWidgets import QLabel
-
+def _separator() -> QLabel:
     label = QLabel(SEPARATOR.strip())
     label.setContentsMargins(4, 0, 4, 0)
     return label
