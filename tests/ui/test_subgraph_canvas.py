@@ -5,6 +5,7 @@ from __future__ import annotations
 from unittest.mock import patch
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from nodeeditor.core.library import save_to_library
@@ -186,3 +187,12 @@ def test_ports_are_added_removed_inside_and_renamed_outside_with_their_links(win
     for _ in range(5):
         doc.undo_stack.undo()
     assert state(window) == before and doc.level == []
+
+
+def test_a_double_click_on_the_header_opens_the_subgraph(window, drive, qtbot, registry):
+    chain(window, drive)
+    group = convert(window, drive, qtbot, "a1", "a2")
+    header = drive.at(window.scene.node_items[group].pos()) + QPoint(40, 8)
+    QTest.mouseDClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, header)
+    assert window.document.level == [group]
+    assert window.subgraphs.path_text() == "Workflow › Subgraph 1"
