@@ -184,14 +184,15 @@ def needs_preparing(workflow: Workflow, registry: Registry) -> bool:
     return has_subgraphs(workflow) or needs_upgrade(workflow.nodes, registry)
 
 
-def _instances(workflow: Workflow) -> dict[str, list[str]]:
-    """Paths of the subgraph nodes using each definition, at any depth."""
-    found: dict[str, list[str]] = {}
+def _first_uses(workflow: Workflow) -> dict[str, str]:
+    """The path of the first subgraph node using each definition, where its port problems are
+    reported; each definition is walked once, however many nodes use it."""
+    found: dict[str, str] = {}
 
     def walk(nodes: list[NodeData], prefix: str) -> None:
         for node in nodes:
-            if node.subgraph is not None:
-                found.setdefault(node.subgraph, []).append(prefix + node.id)
+            if node.subgraph is not None and node.subgraph not in found:
+                found[node.subgraph] = prefix + node.id
                 walk(workflow.subgraphs[node.subgraph].nodes, prefix + node.id + "/")
 
     walk(workflow.nodes, "")
@@ -207,9 +208,8 @@ def prepare(workflow: Workflow, registry: Registry, overrides: dict[Field, Any] 
         workflow, _ = upgrade_workflow(workflow, registry)
     flat = flatten(workflow)
     issues = list(flat.issues)
-    for def_id, paths in _instances(workflow).items():
-        for problem in port_conflicts(workflow, def_id, registry):
-            issues.extend(GraphIssue(path, None, problem) for path in paths[:1])
+    for def_id, path in _first_uses(workflow).items():
+        issues.extend(GraphIssue(path, None, problem) for problem in port_conflicts(workflow, def_id, registry))
     for node in flat.workflow.nodes:
         if node.version is None:  # a node without a saved version is never a newer major
             continue
