@@ -30,11 +30,16 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
                              "folder's); a folder every machine mounts lets all of them see the results")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand, or only `only` in full: each one imports what it needs (the store,
+    SQLAlchemy, Qt) and `nodeeditor run` should not wait for the others' imports."""
     parser = argparse.ArgumentParser(prog="nodeeditor", description="Typed dataflow graphs, run in batches.")
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
+        if only is not None and name != only:
+            sub.add_parser(name).add_argument("rest", nargs=argparse.REMAINDER)
+            continue
         try:
             module = importlib.import_module(f"nodeeditor.cli.{name}_cmd")
         except ModuleNotFoundError as exc:
@@ -50,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     opened = None
     if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
         opened = argv.pop(0)  # `nodeeditor FILE` opens FILE in the GUI
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    named = next((a for a in argv if a in SUBCOMMANDS), None)
+    args = build_parser(named).parse_args(argv) if named else None
+    if args is None or args.command != named:  # no subcommand, or an option's value looked like one
+        args = build_parser().parse_args(argv)
     args.open = opened
     if getattr(args, "artifacts", None):
         # Through the environment, so worker processes started from here use the same folder.
