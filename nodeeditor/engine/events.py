@@ -69,6 +69,10 @@ class Summaries(Mapping[str, str]):
     def __repr__(self) -> str:
         return repr(self._all())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (to another process) as the texts: the outputs themselves stay here."""
+        return (dict, (self._all(),))
+
 
 @dataclass(slots=True, kw_only=True)
 class SessionStarted(_Event):

@@ -68,6 +68,17 @@ def test_an_output_summary_is_made_only_when_someone_reads_it():
     assert Counted.shown == 1
 
 
+def test_a_pickled_event_carries_the_summaries_not_the_outputs():
+    import pickle
+
+    Counted.shown = 0
+    event = ev.NodeCompleted(session_id=None, node_id="a", instance_id="a", node_type="t", duration_s=0.0,
+                             outputs=ev.Summaries({"value": Counted()}, repr))
+    copy = pickle.loads(pickle.dumps(event))
+    assert copy == event and type(copy.outputs) is dict and copy.outputs == {"value": "counted"}
+    assert b"Counted" not in pickle.dumps(event)
+
+
 def test_the_runner_summarizes_outputs_for_listeners_that_read_them():
     registry = default_registry()
     seen = []
