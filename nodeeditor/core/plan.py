@@ -2,7 +2,9 @@
 
 Iterate fans out: every node downstream of an Iterate runs once per item (an empty collection
 runs none). Independent iterates multiply (a node fed by two runs once per pair). Collect closes
-every iteration it is fed by and gathers the items in index order. Each copy (`Instance`) keeps
+every iteration it is fed by and gathers the items in index order; with `per_outer_item` it
+closes only the innermost one, giving one collection per item of the iterations around it (an
+outer item whose inner collection is empty gets an empty one). Each copy (`Instance`) keeps
 the id of the node the person drew, so progress lands on that node.
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
 from .errors import GraphValidationError
-from .graph import Graph, validate_graph
+from .graph import Graph, GraphIssue, validate_graph
 from .node import NodeSpec
 from .registry import Registry
 from .subgraph import prepare
@@ -73,6 +75,7 @@ class ExecutionPlan:
             raise GraphValidationError(issues, file=file)
         self.workflow = workflow
         self.registry = registry
+        self.file = file
         self.order = self.graph.topological_order()
         self.specs = {n.id: registry.get(n.type) for n in workflow.nodes}
         self.scope = self._scopes()
@@ -83,15 +86,25 @@ class ExecutionPlan:
             return dict.fromkeys(self.order, ())
         position = {nid: i for i, nid in enumerate(self.order)}
         scope: dict[str, tuple[str, ...]] = {}
+        issues = []
         for nid in self.order:
-            if self.specs[nid].type == COLLECT:
-                scope[nid] = ()
-                continue
             ids = {it for e in self.graph.incoming.get(nid, ()) for it in scope[e.source.node]}
+            if self.specs[nid].type == COLLECT:
+                ordered = sorted(ids, key=position.__getitem__)
+                scope[nid] = tuple(ordered[:-1]) if self._per_outer_item(nid) else ()
+                if any(not set(scope[nid]) <= set(scope[e.source.node]) for e in self.graph.incoming.get(nid, ())):
+                    issues.append(GraphIssue(nid, "per_outer_item", "collecting per outer item needs every link "
+                                             "to come from inside the same outer iterations"))
+                continue
             if self.specs[nid].type == ITERATE:
                 ids.add(nid)
             scope[nid] = tuple(sorted(ids, key=position.__getitem__))
+        if issues:
+            raise GraphValidationError(issues, file=self.file)
         return scope
+
+    def _per_outer_item(self, nid: str) -> bool:
+        return bool(self._validated.get(nid, {}).get("per_outer_item", False))
 
     def leaves(self) -> list[str]:
         return [nid for nid in self.order if not self.graph.outgoing.get(nid)]
@@ -145,6 +158,8 @@ class ExecutionPlan:
         `before_node(node_id, copies)` is told how many copies of a node will run, before they do.
         """
         results: dict[str, dict[Key, dict[str, Any]]] = {}
+        self._iterated: dict[str, list[Key]] = {}
+        """The outer keys each Iterate ran under (its copies before fanning out)."""
         incoming = self.graph.incoming
         scope = self.scope
         for nid in self.order:
@@ -176,6 +191,8 @@ class ExecutionPlan:
                 continue
             if kind == COLLECT:
                 joined = self._collect_join(nid, results)
+                if scope[nid]:
+                    joined = self._per_outer(nid, joined)
             else:
                 joined = self._join(nid, results)
             results[nid] = {}
@@ -193,6 +210,7 @@ class ExecutionPlan:
                 sources = [(f, inst, out) for f, inst, out, _ in links]
                 call = NodeCall(Instance(nid, key), spec, node, inputs, direct, sources)
                 if kind == ITERATE:
+                    self._iterated.setdefault(nid, []).append(key)
                     self._fan_out(call, results[nid], notify)
                 elif kind == COLLECT or node.bypassed:
                     call.passthrough = True
@@ -212,6 +230,24 @@ class ExecutionPlan:
                 value = results[edge.source.node][key][edge.source.field]
                 links.append((edge.destination.field, Instance(edge.source.node, key), edge.source.field, value))
         return [((), links)]
+
+    def _per_outer(self, nid: str, joined: list[tuple[Key, list[tuple[str, Instance, str, Any]]]]
+                   ) -> list[tuple[Key, list[tuple[str, Instance, str, Any]]]]:
+        """Split a Collect's links by the outer items they belong to; every outer item of the
+        innermost Iterate gets a collection, an empty one when its inner collection was empty."""
+        outer = self.scope[nid]
+        groups: dict[Key, list[tuple[str, Instance, str, Any]]] = {}
+        inner = [it for e in self.graph.incoming.get(nid, ()) for it in self.scope[e.source.node]
+                 if it not in outer]
+        for it in set(inner):
+            if self.scope[it][:-1] == outer:
+                for key in self._iterated.get(it, ()):
+                    groups.setdefault(key, [])
+        for link in joined[0][1]:
+            pscope = self.scope[link[1].node_id]
+            key = tuple(link[1].key[pscope.index(it)] for it in outer)
+            groups.setdefault(key, []).append(link)
+        return sorted(groups.items())
 
     @staticmethod
     def _collect(call: NodeCall) -> dict[str, Any]:

@@ -32,12 +32,17 @@ class CollectOutput(BaseOutput):
     collection: list[Any] = OutputField(description="the gathered items, in iteration order")
 
 
-@node("collect", title="Collect", category="collections", tags=("gather", "join", "fan in"))
+@node("collect", title="Collect", category="collections", tags=("gather", "join", "fan in", "per item"),
+      version="1.1.0")
 class CollectInvocation(BaseNode):
-    """Gathers the item of every iteration (and of every link) into one collection."""
+    """Gathers the item of every iteration (and of every link) into one collection; inside nested
+    Iterates, `per_outer_item` gathers one collection per item of the outer ones instead."""
 
     item: Any = InputField(None, input=InputKind.CONNECTION, multi=True,
                            description="Items to gather; link as many as needed")
+    per_outer_item: bool = InputField(False, input=InputKind.DIRECT, title="Per outer item",
+                                      description="Close only the innermost Iterate: one collection per "
+                                                  "item of the Iterates around it")
 
     def invoke(self, context: InvocationContext) -> CollectOutput:
         raise RuntimeError("collect is computed by the execution plan, never invoked")
