@@ -4,6 +4,9 @@ A sampler thread reads RSS every few milliseconds while nodes run and keeps the 
 and the peak since the node began. A node that ends within one sample interval is charged with
 the sampled values (its RAM delta is below what RSS can tell apart anyway); a longer one gets
 fresh readings. That keeps the figures of a 10,000-node session to about a microsecond a node.
+
+The same thread announces a node's start for the runner when the node is still running a moment
+after it began (`defer`): a node that ends sooner needs no start event of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import psutil
 
@@ -81,6 +85,8 @@ class Meter:
         self._in_node = False
         self._awake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pending: tuple[float, Callable[[], None]] | None = None
+        self._announcing = threading.Lock()
 
     def _sample(self) -> None:
         while True:
@@ -89,6 +95,9 @@ class Meter:
             self._latest = value
             if value > self._peak:
                 self._peak = value
+            pending = self._pending
+            if pending is not None and time.perf_counter() >= pending[0]:
+                self.announce()
             if not self._in_node and time.perf_counter() - self._last_start > IDLE_AFTER_S:
                 self._awake.clear()
             time.sleep(SAMPLE_INTERVAL_S)
@@ -107,6 +116,26 @@ class Meter:
         if cuda is not None:
             cuda.reset_peak_memory_stats()
         return Reading(now, before)
+
+    def defer(self, announce: Callable[[], None], after_s: float) -> None:
+        """Call `announce` (from the sampler thread) if the node that just started still runs
+        `after_s` later; `settle` at its end says whether that happened."""
+        self._pending = (time.perf_counter() + after_s, announce)
+
+    def announce(self) -> None:
+        """Announce the deferred start now, if it is still pending (also before a node's own
+        progress events, so that they never come before its start)."""
+        with self._announcing:
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                pending[1]()
+
+    def settle(self) -> bool:
+        """At a node's end: True when its start was never announced (its end stands for both).
+        Waits for an announcement in flight, so a start is never delivered after its end."""
+        with self._announcing:
+            pending, self._pending = self._pending, None
+        return pending is not None
 
     def stop(self, reading: Reading) -> Measure:
         duration = time.perf_counter() - reading.started

@@ -111,21 +111,27 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
                  field_values: dict[str, Any] | None = None,
                  file: str | None = None,
                  meter: Meter | None = None,
-                 plan: ExecutionPlan | None = None) -> RunResult:
+                 plan: ExecutionPlan | None = None,
+                 announce_after_s: float | None = None) -> RunResult:
     """`meter` lets a long-lived caller (the worker) reuse one sampler thread for every session.
 
     Events are built only when there is a listener; output summaries only when one reads them.
     `plan` is this workflow's plan already built (and validated) with the same overrides.
+    `announce_after_s` (for listeners that allow it, ~1 ms) coalesces the events of short nodes:
+    a node's NodeStarted is sent only once it has run that long (the meter's sampler sends it,
+    within a sample interval, and always before the node's own progress); a node that ends sooner,
+    a cache hit or a pass-through sends its NodeCompleted (or NodeFailed) alone, standing for both.
     """
     with quiet_gc():
         return _run(plan or ExecutionPlan(workflow, registry, overrides, file=file), workflow,
                     artifacts=artifacts, on_event=on_event, cancel=cancel, cache=cache,
-                    session_id=session_id, field_values=field_values, meter=meter)
+                    session_id=session_id, field_values=field_values, meter=meter,
+                    announce_after_s=announce_after_s)
 
 
 def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: Callable[[Any], None] | None,
          cancel: threading.Event | None, cache: OutputCache | None, session_id: str | None,
-         field_values: dict[str, Any] | None, meter: Meter | None) -> RunResult:
+         field_values: dict[str, Any] | None, meter: Meter | None, announce_after_s: float | None) -> RunResult:
     emit = on_event
     cancel = cancel or threading.Event()
     is_canceled = cancel.is_set
@@ -158,7 +164,7 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
     def notify(call: NodeCall, outputs: dict[str, Any]) -> None:
         if cache is not None:
             keys[call.instance] = cache_key(call, keys)
-        if emit is not None:
+        if emit is not None and not deferring:
             started(call)
         completed(outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type, 0.0), call.spec)
 
@@ -170,6 +176,13 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
 
     made: list[dict[str, Any]] = []
 
+    deferring = emit is not None and announce_after_s is not None
+    node_emit = emit or _drop
+    if deferring:
+        def node_emit(event: Any) -> None:  # a node's own events (progress) never precede its start
+            meter.announce()
+            emit(event)
+
     def execute(call: NodeCall) -> dict[str, Any]:
         if is_canceled():
             raise Canceled("canceled")
@@ -179,15 +192,20 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
         if cache is not None:  # keys only serve the cache; without one they are not worth computing
             key = keys[call.instance] = cache_key(call, keys)
             hit = cache.get(key)
-        if emit is not None:
+        if emit is not None and not deferring:
             emit(NodeStarted(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
                              copies=copies.get(node_id, 1)))
         if hit is not None:
             completed(hit, NodeStat(node_id, iid, spec.type, 0.0, cached=True), spec)
             return hit
         context = NodeContext(node_id=node_id, instance_id=iid, session_id=session_id, artifacts=artifacts,
-                              workflow=workflow_json, field_values=values, cancel=cancel, emit=emit or _drop)
+                              workflow=workflow_json, field_values=values, cancel=cancel, emit=node_emit)
         reading = meter.start()
+        if deferring:
+            began_at = time.time()
+            meter.defer(lambda: emit(NodeStarted(ts=began_at, session_id=session_id, node_id=node_id,
+                                                 instance_id=iid, node_type=spec.type,
+                                                 copies=copies.get(node_id, 1))), announce_after_s)
         try:
             try:
                 node = spec.cls.model_validate(call.inputs)
@@ -196,11 +214,15 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
             output = node.invoke(context)
         except Canceled:
             stat = meter.stop(reading)
+            if deferring:
+                meter.settle()
             stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
                                   stat.vram_peak, status="canceled"))
             raise
         except Exception as exc:
             stat = meter.stop(reading)
+            if deferring:
+                meter.settle()
             stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
                                   stat.vram_peak, status="failed"))
             error = exc if isinstance(exc, NodeExecutionError) else NodeExecutionError(
@@ -209,7 +231,13 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
                 emit(NodeFailed(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
                                 error=error.message, traceback=error.traceback))
             raise error from exc
+        except BaseException:  # SystemExit, KeyboardInterrupt: the caller decides; no late start event
+            if deferring:
+                meter.settle()
+            raise
         stat = meter.stop(reading)
+        if deferring:
+            meter.settle()
         outputs = {name: getattr(output, name) for name in spec.outputs}
         if key is not None and spec.cacheable:
             cache.put(key, outputs)

@@ -98,3 +98,89 @@ def test_a_run_leaves_the_collector_as_it_found_it_even_when_a_node_fails():
                           registry, artifacts=None)
     assert result.status == "failed"
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+# -- coalescing the events of short nodes ----------------------------------------------------------
+
+from nodeeditor.core.context import InvocationContext  # noqa: E402
+from nodeeditor.core.node import BaseNode, BaseOutput, InputField, OutputField, node  # noqa: E402
+from nodeeditor.ui.run_state import RunBoard  # noqa: E402
+
+
+class NapOutput(BaseOutput):
+    value: int = OutputField()
+
+
+@node("events_nap", title="Nap", category="tests", cacheable=False)
+class Nap(BaseNode):
+    """Sleeps `seconds` without reporting progress; optionally reports once first, or fails."""
+
+    value: int = InputField(0)
+    seconds: float = InputField(0.0, ge=0)
+    report: bool = InputField(False)
+    fail: bool = InputField(False)
+
+    def invoke(self, context: InvocationContext) -> NapOutput:
+        if self.report:
+            context.progress(0.5, "half")
+        import time
+
+        time.sleep(self.seconds)
+        if self.fail:
+            raise ValueError("nap failed")
+        return NapOutput(value=self.value)
+
+
+def coalesced_run(nodes, links):
+    registry = default_registry()
+    seen = []
+    result = run_workflow(build(nodes, links), registry, artifacts=None, on_event=seen.append,
+                          announce_after_s=0.001)
+    return result, seen
+
+
+def kinds_for(events, node_id):
+    return [type(e).__name__ for e in events if getattr(e, "node_id", None) == node_id]
+
+
+def test_a_short_node_sends_only_its_end_and_a_long_one_its_start_first():
+    result, seen = coalesced_run({"x": ("integer", {"value": 2}), "slow": ("events_nap", {"seconds": 0.05}),
+                                  "d": ("add", {"b": 1})}, ["x.value -> slow.value", "slow.value -> d.a"])
+    assert result.status == "completed"
+    assert kinds_for(seen, "x") == ["NodeCompleted"] and kinds_for(seen, "d") == ["NodeCompleted"]
+    assert kinds_for(seen, "slow") == ["NodeStarted", "NodeCompleted"]
+    start, end = (e for e in seen if getattr(e, "node_id", None) == "slow")
+    assert end.ts - start.ts >= 0.04  # the start keeps the time the node began, not when it was sent
+    board = RunBoard()
+    board.begin(["x", "slow", "d"])
+    for event in seen:
+        board.apply(event)
+    assert {nid: (run.status, run.calls) for nid, run in board.nodes.items()} == {
+        "x": ("done", 1), "slow": ("done", 1), "d": ("done", 1)}
+
+
+def test_a_nodes_progress_never_comes_before_its_start():
+    _, seen = coalesced_run({"p": ("events_nap", {"report": True})}, [])
+    assert kinds_for(seen, "p") == ["NodeStarted", "NodeProgress", "NodeCompleted"]
+
+
+def test_a_short_node_that_fails_sends_its_failure_alone():
+    result, seen = coalesced_run({"f": ("events_nap", {"fail": True})}, [])
+    assert result.status == "failed"
+    assert kinds_for(seen, "f") == ["NodeFailed"]
+    board = RunBoard()
+    board.begin(["f"])
+    for event in seen:
+        board.apply(event)
+    assert board.nodes["f"].status == "failed" and "nap failed" in board.nodes["f"].error
+
+
+def test_a_start_is_never_sent_after_its_end_whatever_the_timing():
+    """Nodes of 0-6 ms against a sampler that looks every 5 ms: every race between the two."""
+    nodes = {f"n{i}": ("events_nap", {"seconds": (i % 7) / 1000}) for i in range(60)}
+    _, seen = coalesced_run(nodes, [])
+    for nid in nodes:
+        kinds = kinds_for(seen, nid)
+        assert kinds in (["NodeCompleted"], ["NodeStarted", "NodeCompleted"]), (nid, kinds)
+    assert any(kinds_for(seen, nid)[0] == "NodeStarted" for nid in nodes)
+    assert any(kinds_for(seen, nid) == ["NodeCompleted"] for nid in nodes)
