@@ -5,7 +5,7 @@ target >= 3,000/s and >= 1/5 of bare_claim_complete_per_s: the same number of se
 completed by a bare sqlite3 loop on the same kind of file (WAL, synchronous=NORMAL; one claiming
 UPDATE ... RETURNING and one completing UPDATE, each its own transaction), measured in the same
 run; ratio_to_bare says how close the worker is to it. stats_overhead_pct: a 10,000-node chain run with per-node figures measured and
-stored, against the same run with neither; target <= 3 %. The two parts are reported too:
+stored, against the same run with neither, in this process's CPU time; target <= 2 %. The two parts are reported too:
 measuring alone, and storing the 10,000 rows. Runs alternate and the fastest of each kind
 counts, so other load on the machine disturbs the comparison less.
 """
@@ -95,13 +95,13 @@ def chain_run_s(store, registry, meter: Meter, keep: bool) -> float:
     edges = [{"source": {"node": f"n{i}", "field": "value"}, "destination": {"node": f"n{i + 1}", "field": "value"}}
              for i in range(CHAIN - 1)]
     workflow = parse_workflow({"version": 1, "nodes": nodes, "edges": edges})
-    began = time.perf_counter()
+    began = time.process_time()  # CPU: other processes on a shared machine would swamp 2 % of wall time
     result = run_workflow(workflow, registry, artifacts=store.artifacts, meter=meter)
     if keep:
         with writing(store.engine) as conn:
             record_session(conn, item_id=None, batch_id=None, session_id=uuid.uuid4().hex, status=result.status,
                            stats=result.stats, duration_s=result.duration_s)
-    elapsed = time.perf_counter() - began
+    elapsed = time.process_time() - began
     assert result.status == "completed"
     return elapsed
 

@@ -288,7 +288,7 @@ def validate_graph(workflow: Workflow, registry: Registry,
         if nid not in graph.nodes:
             issues.append(GraphIssue(nid, fname, "no node with this id"))
     occupied: set[tuple[str, str]] = set()
-    reasons: dict[tuple[SocketType, int], str | None] = {}
+    reasons: dict[tuple[int, int], str | None] = {}
     inferred = infer_types(registry, graph)
     for edge in workflow.edges:
         dst = graph.nodes[edge.destination.node]
@@ -307,7 +307,7 @@ def validate_graph(workflow: Workflow, registry: Registry,
         if inp.input_kind is InputKind.DIRECT:
             issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
         flows = inferred.get((src.id, out.name), out.type) if inferred else out.type
-        pair = (flows, id(inp))
+        pair = (id(flows), id(inp))  # both live as long as this loop: the spec's or `inferred`'s
         if pair not in reasons:  # most links of a big graph join the same few socket pairs
             reasons[pair] = connection_error(flows, inp.type)
         reason = reasons[pair]

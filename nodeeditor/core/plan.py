@@ -162,14 +162,15 @@ class ExecutionPlan:
         """The outer keys each Iterate ran under (its copies before fanning out)."""
         incoming = self.graph.incoming
         scope = self.scope
+        iterated = any(self.scope.values())
         for nid in self.order:
             node = self.graph.nodes[nid]
             spec = self.specs[nid]
             direct = self._direct(node, spec)
             edges = incoming.get(nid)
             kind = spec.type
-            if kind not in (ITERATE, COLLECT) and not node.bypassed and not any(
-                    scope[e.source.node] for e in edges or ()):
+            if kind not in (ITERATE, COLLECT) and not node.bypassed and (
+                    not iterated or not any(scope[e.source.node] for e in edges or ())):
                 # The common case, outside every iteration: one copy, no join to compute.
                 if before_node is not None:
                     before_node(nid, 1)
