@@ -204,7 +204,7 @@ def _downstream_error(registry: Registry, graph: Graph, edge: Edge, replaces: bo
         for out in after.outgoing.get(nid, ()):
             spec = node_spec(workflow, after.nodes[out.destination.node], registry)
             inp = spec.inputs.get(out.destination.field) if spec is not None else None
-            if inp is None:
+            if spec is None or inp is None:
                 continue
             flows = _out_type(registry, after, out, types)
             reason = connection_error(flows, inp.type)

@@ -31,9 +31,14 @@ class _Event:
     """The name these events had as pydantic models; kept for callers that still use it."""
 
 
-@lru_cache(maxsize=None)
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    found = _NAMES.get(cls)
+    if found is None:
+        found = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return found
 
 
 def _plain(value: Any) -> Any:

@@ -132,7 +132,8 @@ def run_workflow(workflow: Workflow, registry: Registry, *, artifacts: Any,
 def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: Callable[[Any], None] | None,
          cancel: threading.Event | None, cache: OutputCache | None, session_id: str | None,
          field_values: dict[str, Any] | None, meter: Meter | None, announce_after_s: float | None) -> RunResult:
-    emit = on_event
+    emit: Callable[[Any], None] = on_event if on_event is not None else _drop
+    listening = on_event is not None
     cancel = cancel or threading.Event()
     is_canceled = cancel.is_set
     keys: dict[Instance, str] = {}
@@ -149,7 +150,7 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
 
     def completed(outputs: dict[str, Any], stat: NodeStat, spec: Any) -> None:
         stats.append(stat)
-        if emit is not None:
+        if listening:
             images = _images(outputs) if _may_hold_images(spec) else []
             emit(NodeCompleted(session_id=session_id, node_id=stat.node_id, instance_id=stat.instance_id,
                                node_type=stat.node_type, duration_s=stat.duration_s,
@@ -164,7 +165,7 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
     def notify(call: NodeCall, outputs: dict[str, Any]) -> None:
         if cache is not None:
             keys[call.instance] = cache_key(call, keys)
-        if emit is not None and not deferring:
+        if listening and not deferring:
             started(call)
         completed(outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type, 0.0), call.spec)
 
@@ -176,8 +177,9 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
 
     made: list[dict[str, Any]] = []
 
-    deferring = emit is not None and announce_after_s is not None
-    node_emit = emit or _drop
+    deferring = listening and announce_after_s is not None
+    after_s = announce_after_s or 0.0
+    node_emit = emit
     if deferring:
         def node_emit(event: Any) -> None:  # a node's own events (progress) never precede its start
             meter.announce()
@@ -187,12 +189,13 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
         if is_canceled():
             raise Canceled("canceled")
         spec = call.spec
+        node_class: Any = spec.cls
         node_id, iid = call.instance.node_id, call.instance.id
         key = hit = None
         if cache is not None:  # keys only serve the cache; without one they are not worth computing
             key = keys[call.instance] = cache_key(call, keys)
             hit = cache.get(key)
-        if emit is not None and not deferring:
+        if listening and not deferring:
             emit(NodeStarted(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
                              copies=copies.get(node_id, 1)))
         if hit is not None:
@@ -205,10 +208,10 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
             began_at = time.time()
             meter.defer(lambda: emit(NodeStarted(ts=began_at, session_id=session_id, node_id=node_id,
                                                  instance_id=iid, node_type=spec.type,
-                                                 copies=copies.get(node_id, 1))), announce_after_s)
+                                                 copies=copies.get(node_id, 1))), after_s)
         try:
             try:
-                node = spec.cls.model_validate(call.inputs)
+                node = node_class.model_validate(call.inputs)
             except ValidationError as exc:
                 raise NodeExecutionError(iid, spec.type, f"invalid input: {validation_message(exc)}") from None
             output = node.invoke(context)
@@ -227,7 +230,7 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
                                   stat.vram_peak, status="failed"))
             error = exc if isinstance(exc, NodeExecutionError) else NodeExecutionError(
                 iid, spec.type, _message(exc), traceback.format_exc())
-            if emit is not None:
+            if listening:
                 emit(NodeFailed(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
                                 error=error.message, traceback=error.traceback))
             raise error from exc
@@ -239,7 +242,7 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
         if deferring:
             meter.settle()
         outputs = {name: getattr(output, name) for name in spec.outputs}
-        if key is not None and spec.cacheable:
+        if key is not None and cache is not None and spec.cacheable:
             cache.put(key, outputs)
         completed(outputs, NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
                                     stat.vram_peak), spec)
