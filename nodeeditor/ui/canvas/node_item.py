@@ -258,9 +258,12 @@ class NodeItem(QGraphicsRectItem):
             self.update()
 
     def set_badge(self, state: str | None, text: str = "", progress: float | None = None) -> None:
-        """Paint a run badge: state is queued/running/done/failed/cached, or None to clear."""
-        self.badge = None if state is None else (state, text, progress)
-        self.update()
+        """Paint a run badge: state is queued/running/done/failed/cached, or None to clear.
+        Only this node is repainted, and only when its badge changed."""
+        badge = None if state is None else (state, text, progress)
+        if badge != self.badge:
+            self.badge = badge
+            self.update()
 
     def set_heat(self, color: QColor | None, share: float | None = None) -> None:
         """Tint the node for the heat overlay (its share of time or memory), or None to clear."""
