@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
+from nodeeditor.core.ports import node_spec
 from nodeeditor.core.subgraph import flatten
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import (NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionReleased,
@@ -329,9 +330,10 @@ class RunController(QObject):
 
     def _node_menu(self, menu: Any, node_id: str, field: str | None) -> None:
         """Right-click on a typed input: offer it as a batch axis."""
-        if field is None:
+        doc = self.window.document
+        if field is None or doc.level:  # batches set fields of the whole workflow, named from its top
             return
-        spec = self.registry.get(self.window.document.node(node_id).type)
+        spec = node_spec(doc.workflow, doc.node(node_id), self.registry)
         inp = spec.inputs.get(field) if spec else None
         if inp is None or self.window.document.edges_into(node_id, field):
             return

@@ -19,6 +19,7 @@ from nodeeditor.core.batch_meta import batch_from_workflow, editors_from_workflo
 from nodeeditor.core.errors import LocatedError
 from nodeeditor.core.graph import Graph
 from nodeeditor.core.node import InputKind, InputSpec
+from nodeeditor.core.ports import node_spec
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.workflow import Workflow
 
@@ -124,14 +125,14 @@ class BatchPanel(QWidget):
         if self.workflow is None:
             return None
         node = next((n for n in self.workflow.nodes if n.id == node_id), None)
-        spec = self.registry.get(node.type) if node is not None else None
+        spec = node_spec(self.workflow, node, self.registry) if node is not None else None
         return spec.inputs.get(field) if spec is not None else None
 
     def _node_title(self, node_id: str) -> str:
         node = next((n for n in self.workflow.nodes if n.id == node_id), None) if self.workflow else None
         if node is None:
             return node_id
-        spec = self.registry.get(node.type)
+        spec = node_spec(self.workflow, node, self.registry)
         return f"{node.label or (spec.title if spec else node.type)} ({node_id})"
 
     def _axis_title(self, node_id: str, field: str) -> str:
@@ -145,7 +146,7 @@ class BatchPanel(QWidget):
         graph = Graph(self.workflow)
         found = []
         for node in self.workflow.nodes:
-            spec = self.registry.get(node.type)
+            spec = node_spec(self.workflow, node, self.registry)  # a subgraph node: its ports
             for field in spec.inputs.values() if spec else ():
                 if field.input_kind is not InputKind.CONNECTION and not graph.links_into(node.id, field.name):
                     found.append((node.id, field))
