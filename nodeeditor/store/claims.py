@@ -21,13 +21,13 @@ from sqlalchemy import Connection, Engine, Float, bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .db import Prepared, epoch_now, named_values, writing
+from .db import Prepared, epoch_now, named_values, reading, writing
 from .queue_rows import ClaimedSession, Lease, Written
 from .status import SessionStatus
 from .tables import batches as B
 from .tables import queue_items as Q
 from .transitions import transition
-from .workers import mark_lost, process_alive
+from .workers import mark_lost, process_alive, workers_to_mark
 
 if TYPE_CHECKING:
     from nodeeditor.core.batch import Batch
@@ -226,7 +226,14 @@ class Claims:
 
     def take_back(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> int:
         """Take back now the sessions whose lease ran out or whose process is gone on this host
-        (claims do this as they go; a store opening does it once). Returns how many."""
+        (claims do this as they go; a store opening does it once), and mark their workers lost.
+        Returns how many sessions; writes nothing when there is nothing to take."""
+        with reading(self.engine) as conn:  # most of the time there is nothing: no write lock then
+            anything = (_EXPIRED.run(conn).fetchone() is not None
+                        or any(not process_alive(row[4], row[5]) for row in _ON_HOST.run(conn, host=HOST).fetchall())
+                        or workers_to_mark(conn))
+        if not anything:
+            return 0
         with writing(self.engine) as conn:
             return self._take_back_in(conn, max_attempts, check_pids=True)
 

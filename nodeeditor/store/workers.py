@@ -62,13 +62,20 @@ _STALE = W.c.heartbeat + W.c.lease_s < epoch_now()
 _NOT_LOST = W.c.state != literal_column(f"'{WorkerState.LOST.value}'")
 
 
-def mark_lost(conn: Connection) -> list[str]:
-    """Mark lost the workers whose heartbeat is older than their lease, and those of this host
-    whose process is gone; returns their ids. Runs in the caller's write transaction."""
+def workers_to_mark(conn: Connection) -> list[str]:
+    """Ids of the workers not yet marked lost whose heartbeat is older than their lease, or whose
+    process is gone on this host (reads only)."""
     lost = [row[0] for row in conn.execute(select(W.c.id).where(_NOT_LOST, _STALE)).all()]
     for row in conn.execute(select(W.c.id, W.c.pid, W.c.started).where(_NOT_LOST, W.c.host == HOST)).all():
         if row.id not in lost and not process_alive(row.pid, row.started):
             lost.append(row.id)
+    return lost
+
+
+def mark_lost(conn: Connection) -> list[str]:
+    """Mark lost the workers `workers_to_mark` finds; returns their ids. Runs in the caller's
+    write transaction."""
+    lost = workers_to_mark(conn)
     if lost:
         conn.execute(update(W).where(W.c.id.in_(lost), _NOT_LOST).values(state=WorkerState.LOST.value,
                                                                           current_item=None))

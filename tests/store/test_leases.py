@@ -152,3 +152,24 @@ def test_claiming_the_next_session_is_its_own_transaction(store, workflow):
     assert not hasattr(store.queue, "finish_and_claim")
     assert store.queue.complete(first.item_id, {}, attempt=first.attempt)
     assert store.queue.counts()[IN_PROGRESS] == 0, "finishing takes nothing new"
+
+
+def test_opening_a_store_with_nothing_to_take_back_writes_nothing(store, db_url, isolated_home, workflow):
+    store.queue.enqueue(workflow, seeds(1))
+    store.queue.claim("w1")
+    store.workers.register("w1", lease_s=30)
+    with store.engine.connect() as conn:
+        before = conn.execute(select(queue_items.c.id, queue_items.c.status, queue_items.c.attempt)).all()
+    if store.engine.dialect.name == "sqlite":  # a reader holding the write lock would make a write wait
+        locker = store.engine.raw_connection()
+        locker.cursor().execute("BEGIN IMMEDIATE")
+    try:
+        again = open_store(db_url, home=isolated_home)
+        assert again.queue.take_back() == 0
+        again.close()
+    finally:
+        if store.engine.dialect.name == "sqlite":
+            locker.rollback()
+            locker.close()
+    with store.engine.connect() as conn:
+        assert conn.execute(select(queue_items.c.id, queue_items.c.status, queue_items.c.attempt)).all() == before
