@@ -77,10 +77,10 @@ def read_entry(path: Path) -> LibraryEntry:
     """One library file, checked like a workflow; WorkflowError when it is not a library entry."""
     workflow = load_workflow(path)
     info = workflow.meta.get("library")
-    groups = [n for n in workflow.nodes if n.subgraph is not None]
+    groups = [n.subgraph for n in workflow.nodes if n.subgraph is not None]
     if not isinstance(info, dict) or len(groups) != 1 or not isinstance(info.get("name"), str):
         raise WorkflowError("not a library subgraph (one subgraph node and meta.library expected)", file=str(path))
-    return LibraryEntry(info["name"], path, workflow, groups[0].subgraph, str(info.get("saved_at", "")))
+    return LibraryEntry(info["name"], path, workflow, groups[0], str(info.get("saved_at", "")))
 
 
 def load_library(home: Path) -> tuple[list[LibraryEntry], list[WorkflowError]]:
