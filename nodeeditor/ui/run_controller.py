@@ -37,6 +37,7 @@ from .panels.gallery_panel import GalleryPanel
 from .panels.inspector_panel import InspectorPanel
 from .panels.queue_panel import QueueDock
 from .panels.stats_panel import StatsDock
+from .panels.workers_panel import WorkersDock
 from .panels.status_summary import StatusSummary
 from .run_state import RunBoard
 
@@ -98,10 +99,13 @@ class RunController(QObject):
         self.gallery.watch(self.bridge)
         self.gallery_dock = panel_dock(self.gallery, "Gallery", "galleryDock", w)
         w.add_dock(self.gallery_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.workers_dock = WorkersDock(self.store, w)
+        w.add_dock(self.workers_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         if not w.settings.value("window/state"):
             w.tabifyDockWidget(self.batch_dock, self.inspector_dock)
             w.tabifyDockWidget(self.queue_dock, self.stats_dock)
             w.tabifyDockWidget(self.stats_dock, self.gallery_dock)
+            w.tabifyDockWidget(self.gallery_dock, self.workers_dock)
             self.batch_dock.raise_()
             self.queue_dock.raise_()
             w.resizeDocks([self.batch_dock], [440], Qt.Orientation.Horizontal)
@@ -350,5 +354,6 @@ class RunController(QObject):
         self.window.scene.selectionChanged.disconnect(self._selection_changed)
         self.queue_dock.panel.shutdown()
         self.stats_dock.panel.shutdown()
+        self.workers_dock.panel.shutdown()
         self.bridge.detach()
         self._thumbnails.close(2000)
