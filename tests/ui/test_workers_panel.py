@@ -22,6 +22,7 @@ def claim_as(store, worker_id: str, name: str):
 
 
 def shown(panel) -> list[tuple[str, ...]]:
+    panel.apply_latest()  # what the dock's timer does (timers stop firing after a test quits the app)
     return [tuple(panel.text_at(r, c) for c in ("Worker", "State", "Session", "Node", "Progress", "Done"))
             for r in range(panel.table.rowCount())]
 
@@ -45,8 +46,8 @@ def test_the_dock_lists_workers_with_their_session_and_progress(store, qtbot, pa
     claimed = claim_as(store, "w1@here", "gpu-1")
     panel = panel_on(store, 0.1)
     store.queue.progress(claimed.item_id, claimed.attempt, "s", 0.5)
-    qtbot.waitUntil(lambda: shown(panel) == [("gpu-1", "running", str(claimed.item_id), "s", "50%", "4")],
-                    timeout=5000)
+    expected = [("gpu-1", "running", str(claimed.item_id), "s", "50%", "4")]
+    qtbot.waitUntil(lambda: shown(panel) == expected, timeout=5000)
     store.workers.unregister("w1@here")
     qtbot.waitUntil(lambda: shown(panel) == [], timeout=5000)
 

@@ -123,10 +123,11 @@ class WorkersPanel(QWidget):
         self.watch = WorkersWatch(store, poll_s)
         self._timer = QTimer(self)
         self._timer.setInterval(DRAIN_MS)
-        self._timer.timeout.connect(self._drain)
+        self._timer.timeout.connect(self.apply_latest)
         self._timer.start()
 
-    def _drain(self) -> None:
+    def apply_latest(self) -> None:
+        """Show the watcher's newest lines (the timer calls it; tools and tests may too)."""
         if not self.watch.latest:
             return
         lines = self.watch.latest.pop()
