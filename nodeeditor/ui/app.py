@@ -17,6 +17,7 @@ from nodeeditor.engine.worker_process import ProcessWorker
 from nodeeditor.store.store import open_store
 
 from .main_window import MainWindow
+from .queue_connection import add_connect_action, queue_url
 from .run_controller import RunController
 
 
@@ -29,9 +30,11 @@ def run_app(args: argparse.Namespace) -> int:
     home = data_dir(getattr(args, "home", None))
     registry = default_registry(user_nodes_dir(home))
     window = MainWindow(home, registry)
-    store = open_store(getattr(args, "db", None), home, registry=registry)
-    worker = ProcessWorker(home=home, url=getattr(args, "db", None))
+    url = queue_url(args, window.settings)
+    store = open_store(url, home, registry=registry)
+    worker = ProcessWorker(home=home, url=url)
     RunController(window, store, worker)
+    add_connect_action(window)
     window.add_close_hook(worker.close)
     window.add_close_hook(store.close)
     worker.start()
