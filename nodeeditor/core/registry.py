@@ -21,7 +21,7 @@ from .node import NodeSpec
 ENTRY_POINT_GROUP = "nodeeditor.nodes"
 BUILTIN_MODULES = (
     "primitives", "math", "strings", "collections", "color", "image", "latents", "conditioning",
-    "image_geometry", "image_filters", "image_compose", "image_generate", "reroute",
+    "image_geometry", "image_filters", "image_compose", "image_generate", "reroute", "display",
 )
 
 

@@ -27,7 +27,9 @@ from nodeeditor.store.status import SessionStatus
 from nodeeditor.store.store import Store
 
 from .axis_marks import AxisMarks
+from . import theme
 from .bridge import EngineBridge
+from .canvas import value_display
 from .main_window import MainWindow
 from .panels.background_loader import BackgroundLoader
 from .panels.batch_panel import BatchPanel
@@ -42,6 +44,7 @@ from .panels.status_summary import StatusSummary
 from .run_state import RunBoard
 
 HEAT_COLD = QColor(40, 90, 200)
+SHOW_VALUE, PREVIEW_IMAGE = "show_value", "preview_image"
 HEAT_HOT = QColor(230, 60, 40)
 
 
@@ -251,7 +254,11 @@ class RunController(QObject):
         item = self.window.node_item(node_id) if node_id else None
         if item is not None and not image.isNull():
             self._node_thumbs[node_id] = image
-            item.set_thumbnail(image)
+            self._show_thumbnail(item, image)
+
+    @staticmethod
+    def _show_thumbnail(item: Any, image: QImage) -> None:
+        item.set_thumbnail(image, theme.PREVIEW_H if item.node.type == PREVIEW_IMAGE else theme.THUMB_H)
 
     def _nodes_returned(self, node_ids: list[str]) -> None:
         """Nodes (re)appear, e.g. by undo: they show their last run, thumbnail and axis markers again."""
@@ -261,7 +268,7 @@ class RunController(QObject):
                 continue
             self._paint(node_id)
             if node_id in self._node_thumbs:
-                item.set_thumbnail(self._node_thumbs[node_id])
+                self._show_thumbnail(item, self._node_thumbs[node_id])
         if self.heat_measure:
             self._paint_heat()
         self.axis_marks.refresh()
@@ -271,6 +278,10 @@ class RunController(QObject):
         run = self.board.nodes.get(node_id)
         if item is not None and run is not None:
             item.set_badge(*run.badge())
+            item.set_outputs(run.outputs)
+            if item.node.type == SHOW_VALUE:
+                shown = run.outputs.get("value")
+                item.set_shown(None if shown is None else value_display.shown_from_summary(shown))
 
     # -- heat overlay -------------------------------------------------------------------------
     def set_heat(self, measure: str | None) -> None:

@@ -60,6 +60,8 @@ PAD = 6
 SOCKET_R = 5.5
 CORNER = 5
 THUMB_H = 120
+PREVIEW_H = 200
+"""A Preview Image node's picture: as wide as the node, up to this tall."""
 LINK_WIDTH = 2.4
 LOD_DETAIL = 0.4
 """Below this zoom nodes are plain boxes without text (the fit-all speed rule)."""

@@ -20,6 +20,7 @@ from nodeeditor.core.types import Cardinality, Kind, SocketType
 from nodeeditor.core.workflow import SUBGRAPH, NodeData
 
 from .. import theme
+from . import value_display
 from .editors import color_of, display_value, editor_kind
 
 if TYPE_CHECKING:
@@ -126,6 +127,10 @@ class NodeItem(QGraphicsRectItem):
         self.badge: tuple[str, str, float | None] | None = None
         self.heat: tuple[QColor, float] | None = None
         self.thumbnail: QImage | None = None
+        self.outputs: dict[str, str] = {}
+        """Each output's value in the last run, as a short text (shown on hover)."""
+        self.shown: value_display.Shown | None = None
+        """A Show Value node's last value, painted under the rows."""
         self.axis_marks: dict[str, str] = {}
         """Inputs that are batch axes -> what their marker says instead of the value."""
         self._height = 0.0
@@ -143,7 +148,9 @@ class NodeItem(QGraphicsRectItem):
             return
         self._height = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
         if self.thumbnail is not None:
-            self._height += theme.THUMB_H + theme.PAD
+            self._height += max(theme.THUMB_H, self.thumbnail.height()) + theme.PAD
+        if self.shown is not None:
+            self._height += value_display.height_of(self.shown, theme.NODE_WIDTH)
         m = theme.SOCKET_R + 3
         bounds = QRectF(-m, -20, theme.NODE_WIDTH + 2 * m, self._height + 20 + m)  # badge above
         if bounds != self.rect():
@@ -285,11 +292,25 @@ class NodeItem(QGraphicsRectItem):
             return None
         return row.field if self.value_rect(row).adjusted(-2, -2, 2, 2).contains(self.mapFromScene(scene_pos)) else None
 
-    def set_thumbnail(self, image: QImage | None) -> None:
-        """Paint an image preview under the rows (None removes it)."""
+    def set_thumbnail(self, image: QImage | None, height: float = theme.THUMB_H) -> None:
+        """Paint an image preview under the rows, at most `height` tall (None removes it)."""
         self.thumbnail = None if image is None or image.isNull() else image.scaled(
-            int(theme.NODE_WIDTH - 2 * theme.PAD), theme.THUMB_H,
+            int(theme.NODE_WIDTH - 2 * theme.PAD), int(height),
             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self._layout()
+        self.update()
+        for link in self.links:
+            link.update_path()
+
+    def set_outputs(self, outputs: dict[str, str]) -> None:
+        """The last run's output values (short texts), listed when the pointer rests on the node."""
+        self.outputs = dict(outputs)
+
+    def set_shown(self, shown: value_display.Shown | None) -> None:
+        """Show a value in the body under the rows (None removes it)."""
+        if shown == self.shown:
+            return
+        self.shown = shown
         self._layout()
         self.update()
         for link in self.links:
@@ -318,13 +339,16 @@ class NodeItem(QGraphicsRectItem):
                 if row.spec is not None and row.spec.description:
                     lines.append(row.spec.description)
                 lines += self.issues.get(row.field, []) if not row.output else []
+                if row.output and row.field in self.outputs:
+                    lines.append(f"last run: {self.outputs[row.field]}")
                 if not row.output and row.field in self.axis_marks:
                     lines.append(f"Batch axis ({self.axis_marks[row.field]}): click to edit it in the Batch dock")
                 return "\n".join(lines)
         if self.spec is None:
             return f"Node type {self.node.type!r} is not installed; its inputs and links are kept."
         head = f"{self.spec.title} ({self.spec.type})"
-        return "\n".join([head, self.spec.description, *problems]).strip()
+        last = [f"  {name} = {text}" for name, text in self.outputs.items()]
+        return "\n".join([head, self.spec.description, *problems, *(["Last run:", *last] if last else [])]).strip()
 
     # -- painting ---------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -368,10 +392,13 @@ class NodeItem(QGraphicsRectItem):
         painter.setFont(theme.font(8.5))
         for row in self.rows:
             self._paint_row(painter, row)
+        top = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
         if self.thumbnail is not None:
-            top = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
             x = (body.width() - self.thumbnail.width()) / 2
             painter.drawImage(QPointF(x, top), self.thumbnail)
+            top += max(theme.THUMB_H, self.thumbnail.height()) + theme.PAD
+        if self.shown is not None:
+            value_display.paint(painter, top, body.width(), self.shown)
         painter.setOpacity(1.0)
         if self.heat is not None:
             self._paint_heat(painter, path, body)
