@@ -19,6 +19,7 @@ from nodeeditor.core.versions import upgrade_workflow
 from nodeeditor.core.workflow import Workflow, load_workflow, parse_workflow, save_workflow, with_values
 from nodeeditor.nodes.image_metadata import read_png_workflow
 from nodeeditor.paths import autosave_dir
+from nodeeditor.templates import list_templates, load_template
 
 from . import clipboard
 from .canvas.model import Document
@@ -27,6 +28,7 @@ from .canvas.editor import CanvasEditor
 from .canvas.scene import CanvasScene
 from .canvas.subgraph_ui import SubgraphUI
 from .canvas.view import CanvasView
+from .canvas_hint import CanvasHint
 from .status_bar import StatusBar
 
 AUTOSAVE_MS = 60_000
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self.editor = CanvasEditor(self.scene, self)
         self.canvas = CanvasView(self.editor, self)
         self.setCentralWidget(self.canvas)
+        self.canvas_hint = CanvasHint(self.canvas, self.document)
         self.setDockNestingEnabled(True)
         self.setObjectName("MainWindow")
         self.setStatusBar(StatusBar(self))
@@ -114,6 +117,12 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         f = self.file_menu = bar.addMenu("&File")
         self._action(f, "&New", self.new_document, QKeySequence.StandardKey.New)
+        self.template_menu = f.addMenu("New from &Template")
+        for template in list_templates():
+            action = self.template_menu.addAction(template.name, lambda p=template.path: self.new_from_template(p))
+            action.setToolTip(template.description)
+            action.setStatusTip(template.description)
+        self.template_menu.setToolTipsVisible(True)
         self._action(f, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = f.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -212,6 +221,19 @@ class MainWindow(QMainWindow):
     def new_document(self) -> None:
         if self.confirm_discard():
             self.document.load(Workflow())
+
+    def new_from_template(self, path: Path) -> bool:
+        """Start an untitled document from a template (its batch included)."""
+        if not self.confirm_discard():
+            return False
+        try:
+            workflow = load_template(Path(path))
+        except WorkflowError as exc:
+            QMessageBox.warning(self, "Cannot open template", str(exc))
+            return False
+        self.document.load(workflow)
+        self.canvas.fit_all()
+        return True
 
     def open_dialog(self) -> None:
         if not self.confirm_discard():

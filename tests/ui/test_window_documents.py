@@ -1,4 +1,5 @@
-"""New and Open start from the document's own batch; opening a file does not mark it modified."""
+"""New, Open and New from Template start from the document's own batch; opening does not mark it modified;
+an empty canvas says how to begin."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from nodeeditor.core.workflow import load_workflow
 from nodeeditor.ui.canvas.commands import EditValueCommand
 from nodeeditor.ui.panels import axis_items as ai
 from workflow_builder import build
+
+from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
 
 
 def seeded():
@@ -84,3 +87,29 @@ def test_undoing_every_batch_edit_leaves_a_saved_file_unmodified(app, qtbot, tmp
     assert window.document.modified
     window.document.undo_stack.undo()
     assert not window.document.modified
+
+
+def test_an_empty_canvas_says_how_to_start_and_the_hint_leaves_with_the_first_node(window, drive):
+    hint = window.canvas_hint
+    assert hint.isVisible()
+    assert "Tab" in hint.text() and "double-click" in hint.text() and "New from Template" in hint.text()
+    assert window.canvas.viewport().rect().contains(hint.geometry())
+    drive.add("a", "integer", 0, 0)
+    assert not hint.isVisible()
+    window.document.undo_stack.undo()
+    assert hint.isVisible()
+
+
+def test_new_from_template_opens_the_graph_and_its_batch_ready_to_enqueue(app, qtbot):
+    window, controller, store = app
+    menu = window.template_menu
+    action = next(a for a in menu.actions() if "seed" in a.text().lower())
+    assert action.toolTip()
+    action.trigger()
+    assert {n.id for n in window.document.workflow.nodes} >= {"prompt", "noise", "caption", "save"}
+    assert window.document.path is None and not window.document.modified
+    assert not window.canvas_hint.isVisible()
+    panel = controller.batch_panel
+    assert panel.count() == 12 and panel.enqueue_button.isEnabled()
+    panel.enqueue_button.click()
+    qtbot.waitUntil(lambda: sum(store.queue.counts().values()) == 12, timeout=5000)
