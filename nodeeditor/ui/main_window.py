@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
 from nodeeditor.core.errors import WorkflowError
@@ -28,7 +28,10 @@ from .canvas.editor import CanvasEditor
 from .canvas.scene import CanvasScene
 from .canvas.subgraph_ui import SubgraphUI
 from .canvas.view import CanvasView
+from .canvas.collapse import CollapseSync, toggle_collapse
+from .canvas.minimap import Minimap
 from .canvas_hint import CanvasHint
+from .help import build_help_menu
 from .status_bar import StatusBar
 
 AUTOSAVE_MS = 60_000
@@ -58,10 +61,14 @@ class MainWindow(QMainWindow):
         self.canvas = CanvasView(self.editor, self)
         self.setCentralWidget(self.canvas)
         self.canvas_hint = CanvasHint(self.canvas, self.document)
+        self.minimap = Minimap(self.canvas)
+        self.collapse_sync = CollapseSync(self.scene)
         self.setDockNestingEnabled(True)
         self.setObjectName("MainWindow")
         self.setStatusBar(StatusBar(self))
         self._build_menus()
+        self.minimap_action.setChecked(self.settings.value("canvas/minimap", False, type=bool))
+        self.minimap.setVisible(self.minimap_action.isChecked())
         self.subgraphs = SubgraphUI(self, self.edit_menu)
         self.zoom_label = QLabel("100 %")
         self.statusBar().addPermanentWidget(self.zoom_label)
@@ -147,7 +154,8 @@ class MainWindow(QMainWindow):
         self._action(e, "De&lete", self.editor.delete_selected, [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")])
         self._action(e, "Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         e.addSeparator()
-        self._action(e, "&Bypass / Enable", self.editor.toggle_bypass, QKeySequence("Ctrl+B"))
+        self._action(e, "&Bypass / Enable", self.editor.toggle_bypass, [QKeySequence("Ctrl+B"), QKeySequence("M")])
+        self._action(e, "Collapse / E&xpand", lambda: toggle_collapse(self.scene), QKeySequence("H"))
         self._action(e, "&Frame Selection", lambda: self.editor.frame_selection(), QKeySequence("Ctrl+G"))
         snap = self._action(e, "S&nap to Grid", self._set_snap)
         snap.setCheckable(True)
@@ -160,11 +168,25 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom &In", self.canvas.zoom_in, [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
         self._action(v, "Zoom &Out", self.canvas.zoom_out, QKeySequence("Ctrl+-"))
         v.addSeparator()
-        self._action(v, "Add &Node…", lambda: self.canvas.open_palette(
-            self.canvas.mapToScene(self.canvas.viewport().rect().center()), None))
+        self._action(v, "Add &Node…", self.add_node_at_cursor, QKeySequence("Shift+A"))
+        self.minimap_action = self._action(v, "&Minimap", self._show_minimap, QKeySequence("Ctrl+Shift+M"))
+        self.minimap_action.setCheckable(True)
         self.run_menu = bar.addMenu("&Run")
         self.run_menu.menuAction().setVisible(False)
         self.window_menu = bar.addMenu("&Window")
+        self.help_menu = build_help_menu(self, self.registry)
+
+    def add_node_at_cursor(self) -> None:
+        """The node search at the pointer when it is over the canvas, else in the middle."""
+        cursor = self.canvas.mapFromGlobal(QCursor.pos())
+        if not self.canvas.viewport().rect().contains(cursor):
+            cursor = self.canvas.viewport().rect().center()
+        self.canvas.open_palette(self.canvas.mapToScene(cursor), None)
+
+    def _show_minimap(self, on: bool) -> None:
+        self.minimap.setVisible(on)
+        self.minimap.schedule()
+        self.settings.setValue("canvas/minimap", on)
 
     def _set_snap(self, on: bool) -> None:
         self.editor.snap_to_grid = on

@@ -29,6 +29,7 @@ from nodeeditor.store.store import Store
 from .axis_marks import AxisMarks
 from . import theme
 from .bridge import EngineBridge
+from .canvas.commands import EditValueCommand
 from .canvas import value_display
 from .main_window import MainWindow
 from .panels.background_loader import BackgroundLoader
@@ -91,7 +92,7 @@ class RunController(QObject):
         self.batch_panel = BatchPanel(self.registry)
         self.batch_dock = panel_dock(self.batch_panel, "Batch", "batchDock", w)
         w.add_dock(self.batch_dock, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.inspector = InspectorPanel(self.registry)
+        self.inspector = InspectorPanel(self.registry, self._edit_from_inspector)
         self.inspector_dock = panel_dock(self.inspector, "Inspector", "inspectorDock", w)
         w.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.queue_dock = QueueDock(self.store.queue, self.bridge, self.worker, w)
@@ -165,6 +166,8 @@ class RunController(QObject):
         doc.nodes_added.connect(self._nodes_returned)
         doc.reset.connect(self._document_reset)
         doc.changed.connect(lambda: self.batch_panel.set_workflow(doc.workflow))
+        doc.node_changed.connect(lambda node_id: node_id in self.window.scene.selected_node_ids()
+                                 and self._selection_changed())
         self.window.scene.selectionChanged.connect(self._selection_changed)
         self.queue_dock.panel.selectedItemChanged.connect(self.stats_dock.panel.show_item)
         self.window.canvas.node_menu_hooks.append(self._node_menu)
@@ -339,9 +342,15 @@ class RunController(QObject):
         selected = self.window.scene.selected_node_ids()
         doc = self.window.document
         if len(selected) == 1 and doc.has_node(selected[0]):
-            self.inspector.show_node(doc.node(selected[0]), self.board.nodes.get(selected[0]))
+            linked = {e.destination.field for e in doc.edges_of(selected[0]) if e.destination.node == selected[0]}
+            self.inspector.show_node(doc.node(selected[0]), self.board.nodes.get(selected[0]), linked)
         else:
             self.inspector.show_node(None, None)
+
+    def _edit_from_inspector(self, node_id: str, field: str, value: Any, session: int) -> None:
+        doc = self.window.document
+        if doc.has_node(node_id):
+            doc.undo_stack.push(EditValueCommand(doc, node_id, field, value, session))
 
     def _node_menu(self, menu: Any, node_id: str, field: str | None) -> None:
         """Right-click on a typed input: offer it as a batch axis."""

@@ -174,3 +174,57 @@ def test_a_selected_link_is_deleted_with_the_delete_key(window, drive, qtbot):
     assert link.isSelected()
     qtbot.keyClick(window.canvas.viewport(), Qt.Key.Key_Delete)
     assert window.document.workflow.edges == []
+
+
+def test_the_inspector_edits_the_selected_node_with_undo(app, qtbot):
+    from PySide6.QtWidgets import QSpinBox
+
+    from workflow_builder import build
+
+    window, controller, _store = app
+    window.document.load(build({"n": ("noise_image", {"width": 64}), "s": "save_image"}, ["n.image -> s.image"]))
+    window.node_item("n").setSelected(True)
+    form = controller.inspector.form
+    width = form.fields["width"]
+    assert isinstance(width, QSpinBox) and width.value() == 64
+    assert "Noise Image" in controller.inspector.plain_text()
+    assert window.node_item("n").spec.description.split(".")[0] in controller.inspector.plain_text()
+    width.setFocus()
+    width.selectAll()
+    qtbot.keyClicks(width, "96")
+    assert window.document.node("n").inputs["width"] == 96
+    assert form.fields["width"] is width, "typing is not interrupted by a rebuild"
+    window.document.undo_stack.undo()
+    assert window.document.node("n").inputs["width"] == 64
+    assert form.fields["width"].value() == 64
+    window.scene.clearSelection()
+    window.node_item("s").setSelected(True)
+    assert "image" not in controller.inspector.form.fields or not controller.inspector.form.fields["image"].isEnabled()
+
+
+def test_the_inspector_shows_the_last_run(app, qtbot):
+    from nodeeditor.engine.events import NodeCompleted, NodeStarted
+    from workflow_builder import build
+
+    window, controller, _store = app
+    window.document.load(build({"a": ("integer", {"value": 5})}))
+    window.node_item("a").setSelected(True)
+    controller.board.begin(["a"])
+    controller.watched_sessions.add("s")
+    controller.bridge.push(NodeStarted(session_id="s", node_id="a", instance_id="a", node_type="integer"))
+    controller.bridge.push(NodeCompleted(session_id="s", node_id="a", instance_id="a", node_type="integer",
+                                         duration_s=0.0004, outputs={"value": "5"}))
+    controller.bridge.flush()
+    text = controller.inspector.plain_text()
+    assert "Last run" in text and "done" in text and "400 µs" in text and "5" in text
+
+
+def test_a_seed_beyond_32_bits_can_be_typed_on_the_node(window, drive, qtbot):
+    drive.add("n", "noise_image", 0, 0)
+    item = window.node_item("n")
+    row = item.row("seed", False)
+    drive.click(drive.at(item.mapToScene(item.value_rect(row).center())))
+    editor = window.editor.inline_editor.widget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "4000000000")
+    assert window.document.node("n").inputs["seed"] == 4_000_000_000

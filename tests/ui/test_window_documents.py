@@ -111,5 +111,6 @@ def test_new_from_template_opens_the_graph_and_its_batch_ready_to_enqueue(app, q
     assert not window.canvas_hint.isVisible()
     panel = controller.batch_panel
     assert panel.count() == 12 and panel.enqueue_button.isEnabled()
-    panel.enqueue_button.click()
-    qtbot.waitUntil(lambda: sum(store.queue.counts().values()) == 12, timeout=5000)
+    with qtbot.waitSignal(panel.enqueueRequested, timeout=2000) as asked:
+        panel.enqueue_button.click()
+    assert asked.args[0].count() == 12

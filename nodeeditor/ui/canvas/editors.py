@@ -11,8 +11,8 @@ import math
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt
+from PySide6.QtGui import QColor, QRegularExpressionValidator
 from PySide6.QtWidgets import (QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog, QLineEdit,
                                QPlainTextEdit, QSpinBox, QWidget)
 
@@ -76,6 +76,36 @@ def _bounds(inp: InputSpec, integer: bool) -> tuple[float, float]:
     return low, high
 
 
+INT32 = (-(2 ** 31), 2 ** 31 - 1)
+
+
+def _fits_spinbox(low: float, high: float) -> bool:
+    """QSpinBox holds 32-bit ints; seeds go up to 2**32 - 1 or beyond."""
+    return INT32[0] <= low and high <= INT32[1]
+
+
+def _wide_int_editor(inp: InputSpec, value: Any, commit: Commit, done: Callable[[], None]) -> QWidget:
+    """A line that takes any integer within the input's bounds (a seed, say)."""
+    low, high = _bounds(inp, True)
+    line = QLineEdit(str(int(value or 0)))
+    line.setValidator(QRegularExpressionValidator(QRegularExpression(r"-?\d{0,20}"), line))
+
+    def changed(text: str) -> None:
+        try:
+            number = int(text)
+        except ValueError:
+            return
+        if low <= number <= high:
+            line.setStyleSheet("")
+            commit(number)
+        else:
+            line.setStyleSheet("color: #ff6b6b")
+
+    line.textEdited.connect(changed)
+    line.returnPressed.connect(done)
+    return line
+
+
 class _Closer(QObject):
     """Ends the edit when the editor loses focus or Escape/Enter is pressed."""
 
@@ -110,7 +140,9 @@ def open_editor(kind: str, inp: InputSpec, value: Any, commit: Commit,
                 done: Callable[[], None]) -> QWidget | None:
     """A widget editing `value`; None for kinds edited by a dialog or a click (bool, color, file)."""
     widget: QWidget
-    if kind == "int":
+    if kind == "int" and not _fits_spinbox(*_bounds(inp, True)):
+        widget = _wide_int_editor(inp, value, commit, done)
+    elif kind == "int":
         spin = QSpinBox()
         low, high = _bounds(inp, True)
         spin.setRange(int(low), int(high))

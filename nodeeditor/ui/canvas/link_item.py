@@ -70,6 +70,12 @@ class LinkItem(QGraphicsRectItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.update_path()
 
+    def refresh_ends(self) -> None:
+        """A node changed where its sockets sit (collapsed or expanded): read them again."""
+        self._out = self.source.socket_offset(self.edge.source.field, True)
+        self._in = self.destination.socket_offset(self.edge.destination.field, False)
+        self.update_path()
+
     def ends(self) -> tuple[QPointF, QPointF]:
         return self.source.pos() + self._out, self.destination.pos() + self._in
 

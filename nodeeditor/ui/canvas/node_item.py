@@ -131,6 +131,8 @@ class NodeItem(QGraphicsRectItem):
         """Each output's value in the last run, as a short text (shown on hover)."""
         self.shown: value_display.Shown | None = None
         """A Show Value node's last value, painted under the rows."""
+        self.collapsed = False
+        """Drawn as its header only; every socket sits at the header's middle."""
         self.axis_marks: dict[str, str] = {}
         """Inputs that are batch axes -> what their marker says instead of the value."""
         self._height = 0.0
@@ -146,11 +148,18 @@ class NodeItem(QGraphicsRectItem):
             self._height = 0.0
             self.setRect(QRectF(-DOT_R - 3, -DOT_R - 3, 2 * DOT_R + 6, 2 * DOT_R + 6))
             return
+        if self.collapsed:
+            self._set_height(theme.HEADER_H)
+            return
         self._height = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
         if self.thumbnail is not None:
             self._height += max(theme.THUMB_H, self.thumbnail.height()) + theme.PAD
         if self.shown is not None:
             self._height += value_display.height_of(self.shown, theme.NODE_WIDTH)
+        self._set_height(self._height)
+
+    def _set_height(self, height: float) -> None:
+        self._height = height
         m = theme.SOCKET_R + 3
         bounds = QRectF(-m, -20, theme.NODE_WIDTH + 2 * m, self._height + 20 + m)  # badge above
         if bounds != self.rect():
@@ -185,7 +194,7 @@ class NodeItem(QGraphicsRectItem):
     def socket_offset(self, field: str, output: bool) -> QPointF:
         """Where a socket sits on the node (the header's middle when the row is unknown); one shared,
         never changed point per place, so 20,000 links do not hold 40,000 points."""
-        row = self._by_key.get((field, output))
+        row = None if self.collapsed else self._by_key.get((field, output))
         x, y = (0.0, 0.0) if self.compact else (theme.NODE_WIDTH if output else 0.0, row.y if row else theme.HEADER_H / 2)
         point = _OFFSETS.get((x, y))
         if point is None:
@@ -196,7 +205,7 @@ class NodeItem(QGraphicsRectItem):
         """Scene position of a socket (the row's middle when the row is unknown)."""
         if self.compact:
             return self.pos()
-        row = self._by_key.get((field, output))
+        row = None if self.collapsed else self._by_key.get((field, output))
         y = row.y if row else theme.HEADER_H / 2
         return self.pos() + QPointF(theme.NODE_WIDTH if output else 0.0, y)  # nodes are never transformed
 
@@ -209,6 +218,8 @@ class NodeItem(QGraphicsRectItem):
             if want_output is None:  # the dot's middle moves it, its right rim starts a link
                 return self.row("value", True) if local.x() > DOT_R / 2 else None
             return self.row("value", want_output)
+        if self.collapsed:
+            return None
         for row in self.rows:
             if not row.has_socket:
                 continue
@@ -226,13 +237,13 @@ class NodeItem(QGraphicsRectItem):
     def input_row_at(self, scene_pos: QPointF) -> Row | None:
         """The input row (any part of it) under `scene_pos`."""
         local = self.mapFromScene(scene_pos)
-        return next((row for row in self.rows
-                     if not row.output and abs(local.y() - row.y) <= theme.ROW_H / 2), None)
+        return None if self.collapsed else next((row for row in self.rows
+                                                 if not row.output and abs(local.y() - row.y) <= theme.ROW_H / 2), None)
 
     def editable_row_at(self, scene_pos: QPointF) -> Row | None:
         """The input whose painted value is under `scene_pos`, when it can be typed now."""
         local = self.mapFromScene(scene_pos)
-        for row in self.rows:
+        for row in () if self.collapsed else self.rows:
             if row.output or row.editor is None or row.field in self.connected:
                 continue
             if self.value_rect(row).adjusted(-2, -2, 2, 2).contains(local):
@@ -301,6 +312,16 @@ class NodeItem(QGraphicsRectItem):
         self.update()
         for link in self.links:
             link.update_path()
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Show the header only (H), or the whole node again; links move to the new socket places."""
+        if collapsed == self.collapsed or self.compact:
+            return
+        self.collapsed = collapsed
+        self._layout()
+        self.update()
+        for link in self.links:
+            link.refresh_ends()
 
     def set_outputs(self, outputs: dict[str, str]) -> None:
         """The last run's output values (short texts), listed when the pointer rests on the node."""
@@ -384,20 +405,20 @@ class NodeItem(QGraphicsRectItem):
         painter.restore()
         painter.setFont(theme.font(9.5, True))
         painter.setPen(theme.TEXT)
-        title = self.title() + ("  (bypassed)" if self.node.bypassed else "")
+        title = ("▸ " if self.collapsed else "") + self.title() + ("  (bypassed)" if self.node.bypassed else "")
         title_rect = QRectF(theme.PAD + 2, 0, body.width() - 2 * theme.PAD - 4, theme.HEADER_H)
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight,
                                                           int(title_rect.width())))
         painter.setFont(theme.font(8.5))
-        for row in self.rows:
+        for row in () if self.collapsed else self.rows:
             self._paint_row(painter, row)
         top = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
-        if self.thumbnail is not None:
+        if self.thumbnail is not None and not self.collapsed:
             x = (body.width() - self.thumbnail.width()) / 2
             painter.drawImage(QPointF(x, top), self.thumbnail)
             top += max(theme.THUMB_H, self.thumbnail.height()) + theme.PAD
-        if self.shown is not None:
+        if self.shown is not None and not self.collapsed:
             value_display.paint(painter, top, body.width(), self.shown)
         painter.setOpacity(1.0)
         if self.heat is not None:

@@ -56,7 +56,7 @@ class CanvasScene(QGraphicsScene):
         self._lit: dict[str, dict[tuple[str, bool], bool]] = {}
         """Zoomed out past theme.LOD_DETAIL (the view says so): link items hand their drawing to the overview."""
         self._lines: list[tuple[QPen, list[QLineF]]] | None = None
-        self.selectionChanged.connect(lambda: self.overview_changed())
+        self.selectionChanged.connect(self._selection_changed)  # a method: disconnected when the scene goes
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(150)
@@ -201,6 +201,9 @@ class CanvasScene(QGraphicsScene):
         self.overview_changed()
 
     # -- links far out: one hairline each, drawn in one call per colour ---------------------
+    def _selection_changed(self) -> None:
+        self.overview_changed()
+
     def overview_changed(self, rect: QRectF | None = None) -> None:
         """Links moved, came, went or changed selection: redraw the overview there (everywhere).
 
