@@ -6,7 +6,7 @@ document has no nodes, so it never covers work.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from .canvas.model import Document
@@ -30,6 +30,7 @@ class CanvasHint(QLabel):
         self.setStyleSheet("#canvasHint { background: rgba(20, 21, 24, 200); border: 1px solid #3a3d44;"
                            " border-radius: 8px; padding: 18px 26px; }")
         view.viewport().installEventFilter(self)
+        view.installEventFilter(self)  # the viewport's own resize is not always reported to filters
         document.changed.connect(self.refresh)
         document.reset.connect(self.refresh)
         self.refresh()
@@ -46,5 +47,5 @@ class CanvasHint(QLabel):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Resize and self.isVisible():
-            self._centre()
+            QTimer.singleShot(0, self._centre)  # after the view has laid its viewport out
         return super().eventFilter(watched, event)

@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
+from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.partial import part_for
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.ports import node_spec
 from nodeeditor.core.subgraph import flatten
@@ -352,10 +354,25 @@ class RunController(QObject):
         if doc.has_node(node_id):
             doc.undo_stack.push(EditValueCommand(doc, node_id, field, value, session))
 
+    def run_to(self, node_id: str) -> asyncio.Future | None:
+        """Run `node_id` and only what it needs, once; cached upstream results are reused."""
+        part = part_for(self.window.document.snapshot(), node_id)
+        issues = validate_graph(part, self.registry)
+        if issues:
+            self.window.statusBar().showMessage(f"Not queued: {issues[0]}", 10000)
+            return None
+        for other, item in self.window.scene.node_items.items():
+            if other not in {n.id for n in part.nodes}:
+                item.set_badge(None)
+        return asyncio.ensure_future(self._enqueue(part, None, 0, False))
+
     def _node_menu(self, menu: Any, node_id: str, field: str | None) -> None:
-        """Right-click on a typed input: offer it as a batch axis."""
+        """Right-click a node: Run to Here; on a typed input: offer it as a batch axis."""
         doc = self.window.document
-        if field is None or doc.level:  # batches set fields of the whole workflow, named from its top
+        if doc.level:  # inside a subgraph: runs and batches are of the whole workflow, from its top
+            return
+        menu.addAction("Run to Here", lambda: self.run_to(node_id))
+        if field is None:
             return
         spec = node_spec(doc.workflow, doc.node(node_id), self.registry)
         inp = spec.inputs.get(field) if spec else None

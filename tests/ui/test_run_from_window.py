@@ -186,3 +186,17 @@ def test_gallery_shows_the_saved_image_and_dropping_it_restores_graph_and_values
     assert sorted(window.scene.node_items) == ["img", "save"]
     assert window.document.node("img").inputs["width"] == 24
     assert Path(png).exists()
+
+
+def test_run_to_here_runs_the_node_and_what_it_needs_only(app, qtbot):
+    window, controller, store = app
+    workflow = build({"a": ("integer", {"value": 2}), "b": ("integer", {"value": 3}), "s": "add", "t": "multiply"},
+                     ["a.value -> s.a", "b.value -> s.b", "s.value -> t.a", "a.value -> t.b"])
+    window.document.load(workflow)
+    menu = QMenu()
+    controller._node_menu(menu, "s", None)
+    action = next(a for a in menu.actions() if a.text() == "Run to Here")
+    action.trigger()
+    qtbot.waitUntil(lambda: all(badge(window, n) in ("done", "cached") for n in ("a", "b", "s")), timeout=20000)
+    assert badge(window, "t") is None
+    assert controller.board.nodes["s"].outputs == {"value": "5"} and "t" not in controller.board.nodes

@@ -8,7 +8,7 @@ the view changed, and it reads only node positions, so a big graph costs it one 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from .. import theme
@@ -32,6 +32,7 @@ class Minimap(QWidget):
         self.setToolTip("Overview: click or drag to move the view")
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.update)
         view.viewport().installEventFilter(self)
+        view.installEventFilter(self)  # the viewport's own resize is not always reported to filters
         view.horizontalScrollBar().valueChanged.connect(self.schedule)
         view.verticalScrollBar().valueChanged.connect(self.schedule)
         view.zoom_changed.connect(self.schedule)
@@ -41,15 +42,20 @@ class Minimap(QWidget):
 
     def schedule(self, *_args) -> None:
         if self.isVisible() and not self._timer.isActive():
+            self._place()
             self._timer.start()
 
     def _place(self) -> None:
         area = self.view.viewport().rect()
         self.move(area.right() - self.width() - MARGIN, area.bottom() - self.height() - MARGIN)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        self._place()
+        super().showEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Resize:
-            self._place()
+            QTimer.singleShot(0, self._place)  # after the view has laid its viewport out
         return super().eventFilter(watched, event)
 
     # -- mapping --------------------------------------------------------------------------------
