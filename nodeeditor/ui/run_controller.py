@@ -29,7 +29,7 @@ from nodeeditor.store.status import SessionStatus
 from nodeeditor.store.store import Store
 
 from .axis_marks import AxisMarks
-from . import theme
+from . import seed_control, theme
 from .bridge import EngineBridge
 from .canvas.commands import EditValueCommand
 from .canvas import value_display
@@ -177,7 +177,11 @@ class RunController(QObject):
 
     # -- running ------------------------------------------------------------------------------
     def invoke(self) -> asyncio.Future | None:
-        return self.enqueue(None, 0, False)
+        """Run the graph once; then seeds set to move after each run move (the run keeps the old ones)."""
+        queued = self.enqueue(None, 0, False)
+        if queued is not None:
+            seed_control.after_run(self.window.document, self.registry)
+        return queued
 
     def enqueue(self, batch: Batch | None, priority: int = 0, front: bool = False) -> asyncio.Future | None:
         """Validate (problems show on the nodes, nothing is queued), then queue off the GUI thread.
@@ -378,6 +382,8 @@ class RunController(QObject):
         inp = spec.inputs.get(field) if spec else None
         if inp is None or self.window.document.edges_into(node_id, field):
             return
+        if seed_control.is_seed(inp):
+            seed_control.add_menu(menu, self.window.document, node_id, inp)
         action = menu.addAction(f"Use “{inp.title}” as Batch Axis")
         action.triggered.connect(lambda: self.use_as_axis(node_id, field))
 

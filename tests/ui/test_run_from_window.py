@@ -200,3 +200,42 @@ def test_run_to_here_runs_the_node_and_what_it_needs_only(app, qtbot):
     qtbot.waitUntil(lambda: all(badge(window, n) in ("done", "cached") for n in ("a", "b", "s")), timeout=20000)
     assert badge(window, "t") is None
     assert controller.board.nodes["s"].outputs == {"value": "5"} and "t" not in controller.board.nodes
+
+
+_menus: list[QMenu] = []
+
+
+def seed_menu(controller, node_id: str) -> dict[str, object]:
+    menu = QMenu()
+    _menus[:] = [menu]  # alive while the test uses its actions
+    controller._node_menu(menu, node_id, "seed")
+    sub = next(a.menu() for a in menu.actions() if a.menu() is not None and "Seed" in a.text())
+    return {a.text(): a for a in sub.actions()}
+
+
+def test_a_seed_set_to_increment_moves_after_each_invoke_and_is_saved(app, qtbot, tmp_path):
+    window, controller, store = app
+    window.document.load(build({"n": ("noise_image", {"width": 8, "height": 8, "seed": 41})}))
+    choices = seed_menu(controller, "n")
+    assert list(choices) == ["Fixed", "Increment", "Randomize"] and choices["Fixed"].isChecked()
+    choices["Increment"].trigger()
+    assert window.document.workflow.meta["seed_control"] == {"n.seed": "increment"}
+    assert controller.invoke() is not None
+    assert window.document.node("n").inputs["seed"] == 42
+    qtbot.waitUntil(lambda: badge(window, "n") in ("done", "cached"), timeout=20000)
+    window.save_to(tmp_path / "seeded.json")
+    window.open_path(tmp_path / "seeded.json")
+    assert seed_menu(controller, "n")["Increment"].isChecked()
+
+
+def test_a_randomized_seed_changes_and_undo_brings_it_back(app, qtbot):
+    window, controller, _store = app
+    window.document.load(build({"n": ("noise_image", {"width": 8, "height": 8, "seed": 5})}))
+    seed_menu(controller, "n")["Randomize"].trigger()
+    controller.invoke()
+    assert window.document.node("n").inputs["seed"] != 5
+    window.document.undo_stack.undo()
+    assert window.document.node("n").inputs["seed"] == 5
+    seed_menu(controller, "n")["Fixed"].trigger()
+    controller.invoke()
+    assert window.document.node("n").inputs["seed"] == 5
