@@ -11,14 +11,14 @@ from nodeeditor.core.errors import GraphValidationError, LocatedError
 from nodeeditor.core.workflow import load_workflow
 
 from . import EXIT_INVALID, EXIT_OK, add_common
-from .common import fail, registry_for, store_for
+from .common import fail, int64, registry_for, store_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("enqueue", help="queue every session of a batch (or one session) of a workflow")
     parser.add_argument("workflow", help="workflow JSON file")
     parser.add_argument("--batch", help="batch JSON file (default: one session)")
-    parser.add_argument("--priority", type=int, default=0, help="higher runs first (default 0)")
+    parser.add_argument("--priority", type=int64, default=0, help="higher runs first (default 0)")
     parser.add_argument("--front", action="store_true", help="run before everything already pending")
     parser.add_argument("--name", help="batch name shown in the queue (default: the workflow's)")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -44,8 +44,10 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     finally:
         store.close()
+    where = " at the front" if args.front else (f" with priority {args.priority}" if args.priority else "")
     if args.json:
         print(json.dumps({"batch_id": result.batch_id, "count": result.count}))
     else:
-        print(f"batch {result.batch_id}: {result.count} session{'s' if result.count != 1 else ''} queued")
+        print(f"batch {result.batch_id}: {result.count} session{'s' if result.count != 1 else ''} "
+              f"queued{where}")
     return EXIT_OK

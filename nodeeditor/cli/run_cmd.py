@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="NODE.FIELD=JSON",
                         help="override an input value (repeatable)")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--traceback", action="store_true",
+                        help="print a failed node's Python traceback too")
     add_common(parser)
     parser.set_defaults(handler=handle)
 
@@ -92,9 +94,11 @@ def _handle(args: argparse.Namespace) -> int:
             print(f"  {t['node']:<24} {t['type']:<22} {t['seconds'] * 1000:9.2f} ms{mark}")
         print(f"  total {result.duration_s * 1000:.2f} ms")
     if result.status == "failed":
-        print(f"error: {result.error}", file=sys.stderr)
-        if result.error.traceback:
-            print(result.error.traceback, file=sys.stderr)
+        error = result.error
+        print(f"error: {args.workflow}: node {error.node_id!r} ({error.node_type}) failed: {error.message}",
+              file=sys.stderr)
+        if args.traceback and error.traceback:
+            print(error.traceback.rstrip("\n"), file=sys.stderr)
         return EXIT_FAILED
     if result.status == "canceled":
         return EXIT_FAILED

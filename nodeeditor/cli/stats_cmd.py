@@ -7,21 +7,21 @@ import dataclasses
 import json
 
 from . import EXIT_OK, add_common
-from .common import store_for
+from .common import count, store_for
 
 MB = 1024 * 1024
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("stats", help="calls, time and memory per node type")
-    parser.add_argument("--batch", type=int, help="only sessions of this batch")
+    parser.add_argument("--batch", type=count, help="only sessions of this batch")
     parser.add_argument("--json", action="store_true", help="print JSON")
     add_common(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    store = store_for(args)
+    store = store_for(args, write=False)
     try:
         rows = store.stats.by_node_type(batch_id=args.batch)
     finally:

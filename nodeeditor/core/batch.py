@@ -15,11 +15,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import safe_json
 from .errors import LocatedError
 from .graph import Graph, GraphIssue
 from .registry import Registry
 from .subgraph import Flat, flatten
 from .workflow import Workflow
+
+
+MAX_INT64 = 2**63 - 1
+"""Counts, indices and ids are stored as 64-bit integers."""
 
 
 class BatchAxis(BaseModel):
@@ -35,7 +40,7 @@ class BatchAxis(BaseModel):
 class Batch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    runs: int = 1
+    runs: int = Field(default=1, le=MAX_INT64)
     data: list[list[BatchAxis]] = Field(default_factory=list)
 
     def group_sizes(self) -> list[int]:
@@ -104,6 +109,9 @@ def validate_batch(batch: Batch, workflow: Workflow, registry: Registry) -> list
     issues: list[GraphIssue] = []
     if batch.runs < 1:
         issues.append(GraphIssue(None, "runs", f"runs must be at least 1 (got {batch.runs})"))
+    elif batch.count() > MAX_INT64:
+        issues.append(GraphIssue(None, "runs", f"the batch has more than 2**63-1 sessions "
+                                                f"({batch.runs} runs x {math.prod(batch.group_sizes())} each)"))
     flat = flatten(workflow)  # axes may name a subgraph's port or an inner node by path
     graph = Graph(flat.workflow)
     seen: set[tuple[str, str]] = set()
@@ -126,7 +134,28 @@ def validate_batch(batch: Batch, workflow: Workflow, registry: Registry) -> list
     return issues
 
 
+def _unsafe(exc: safe_json.UnsafeValue, data: Any, file: str | None) -> LocatedError:
+    """Name the node and field of an axis when the hostile value sits in one."""
+    path, node, field = exc.path, None, None
+    if len(path) >= 3 and path[0] == "data" and isinstance(data, dict):
+        try:
+            axis = data["data"][path[1]][path[2]]
+            node, field = str(axis.get("node")), str(axis.get("field"))
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass
+    if node is not None and len(path) >= 5 and path[3] == "items":
+        message = f"batch item {path[4]}: {exc.message}"
+    else:
+        where = safe_json.describe_path(path)
+        message = f"{where}: {exc.message}" if where else exc.message
+    return LocatedError(f"not a valid batch: {message}", file=file, node=node, field=field)
+
+
 def parse_batch(data: Any, *, file: str | None = None) -> Batch:
+    try:
+        safe_json.check(data)
+    except safe_json.UnsafeValue as exc:
+        raise _unsafe(exc, data, file) from None
     try:
         return Batch.model_validate(data)
     except ValidationError as exc:
@@ -139,9 +168,11 @@ def load_batch(path: str | os.PathLike[str]) -> Batch:
     """Read a batch JSON file; errors name the file and the place inside it."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = safe_json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise LocatedError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LocatedError(f"not valid JSON: {exc}", file=str(path)) from None
+    except safe_json.UnsafeValue as exc:
+        raise _unsafe(exc, exc.data, str(path)) from None
     return parse_batch(data, file=str(path))

@@ -62,5 +62,10 @@ class NodeExecutionError(NodeEditorError):
         super().__init__(f"node {node_id!r} ({node_type}) failed: {message}")
 
 
+class StoreError(NodeEditorError):
+    """The store cannot be used: damaged, newer schema, locked too long, full, read-only or
+    unreachable. The message names the database and the cause; the command exits 3."""
+
+
 class Canceled(NodeEditorError):
     """The running session was canceled."""

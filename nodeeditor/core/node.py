@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
 
+from . import safe_json
 from .errors import NodeDefinitionError
 from .fields import ColorField, ConditioningField, ImageField, LatentsField
 from .types import Cardinality, Kind, SocketType
@@ -101,7 +102,9 @@ class BaseNode(BaseModel):
     """Base of every node; the fields are its inputs, `invoke` does its work."""
 
     # A link may widen int/float into a string input (see core.types); pydantic must agree.
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, coerce_numbers_to_str=True)
+    # NaN and Infinity are refused: stored as JSON they would come back as null.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, coerce_numbers_to_str=True,
+                              allow_inf_nan=False)
     spec: ClassVar["NodeSpec"]
 
     def invoke(self, context: "InvocationContext") -> BaseOutput:
@@ -183,7 +186,14 @@ class InputSpec:
     _many: TypeAdapter | None = field(default=None, init=False, repr=False, compare=False)
 
     def validate(self, value: Any) -> Any:
-        """Coerce `value` to the field's type or raise pydantic's ValidationError."""
+        """Coerce `value` to the field's type or raise pydantic's ValidationError. Values that
+        cannot be stored exactly (NaN, Infinity, lone surrogates, deep nesting) are refused."""
+        try:
+            safe_json.check(value)
+        except safe_json.UnsafeValue as exc:
+            raise ValidationError.from_exception_data(self.name, [
+                {"type": "value_error", "loc": tuple(exc.path), "input": value,
+                 "ctx": {"error": exc.message}}]) from None
         return self.adapter.validate_python(value)
 
     def validate_many(self, values: list[Any]) -> list[Any]:
@@ -366,5 +376,6 @@ def validation_message(error: ValidationError) -> str:
     parts = []
     for item in error.errors():
         loc = ".".join(str(p) for p in item.get("loc", ()) if p != "__root__")
-        parts.append(f"{loc}: {item['msg']}" if loc else item["msg"])
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {message}" if loc else message)
     return "; ".join(parts)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer,
                       model_validator)
 
+from . import safe_json
 from .errors import WorkflowError
 from .files import atomic_write_text
 
@@ -227,21 +228,34 @@ def _recursion(subgraphs: dict[str, SubgraphDef]) -> list[str] | None:
 
 def _located(exc: ValidationError, data: Any, file: str | None) -> WorkflowError:
     item = exc.errors()[0]
-    loc = item.get("loc", ())
+    return _at(item.get("loc", ()), item["msg"], data, file)
+
+
+def _at(loc: tuple, message: str, data: Any, file: str | None) -> WorkflowError:
+    """An error at `loc` inside the file's data, naming the node (by id) and the field."""
     node = field = None
     if len(loc) >= 2 and loc[0] == "nodes" and isinstance(loc[1], int):
         try:
             node = data["nodes"][loc[1]].get("id") or f"#{loc[1]}"
         except (KeyError, IndexError, TypeError, AttributeError):
             node = f"#{loc[1]}"
-        field = ".".join(str(p) for p in loc[2:]) or None
+        field = safe_json.describe_path(loc[2:]) or None
     elif loc:
-        field = ".".join(str(p) for p in loc)
-    return WorkflowError(item["msg"], file=file, node=node, field=field)
+        field = safe_json.describe_path(loc)
+    return WorkflowError(message, file=file, node=node, field=field)
 
 
 def parse_workflow(data: Any, *, file: str | None = None) -> Workflow:
-    if isinstance(data, dict) and data.get("version") not in (None, *READ_VERSIONS):
+    """Validate a workflow's data; hostile values (deep nesting, NaN, huge integers, lone
+    surrogates) and a missing "version" are refused before pydantic sees them."""
+    try:
+        safe_json.check(data)
+    except safe_json.UnsafeValue as exc:
+        raise _at(exc.path, exc.message, data, file) from None
+    if isinstance(data, dict) and "version" not in data:
+        raise WorkflowError(f'missing: a workflow file says its format ("version": {WORKFLOW_VERSION})',
+                            file=file, field="version")
+    if isinstance(data, dict) and data.get("version") not in READ_VERSIONS:
         raise WorkflowError(f"unsupported workflow version {data.get('version')!r} "
                             f"(this editor reads versions 1 and 2)", file=file, field="version")
     try:
@@ -252,12 +266,12 @@ def parse_workflow(data: Any, *, file: str | None = None) -> Workflow:
 
 def loads_workflow(text: str, *, file: str | None = None) -> Workflow:
     try:
-        data = json.loads(text)
+        data = safe_json.loads(text)
     except json.JSONDecodeError as exc:
         raise WorkflowError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                             file=file) from None
-    except RecursionError:
-        raise WorkflowError("not a workflow: nested too deeply", file=file) from None
+    except safe_json.UnsafeValue as exc:
+        raise _at(exc.path, exc.message, exc.data, file) from None
     return parse_workflow(data, file=file)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, insert, select
 from nodeeditor.core.registry import Registry
 from nodeeditor.paths import artifacts_dir, data_dir, database_url
 
-from . import migrate
+from . import health, migrate
 from .artifacts import ArtifactRecord, FileArtifactStore
 from .db import make_engine, writing
 from .queue import QueueRepo
@@ -90,13 +90,38 @@ class Store:
 
 
 def open_store(url: str | None = None, home: Path | None = None, *, registry: Registry | None = None,
-               recover: bool = True, artifacts: Path | str | None = None) -> Store:
-    """Open (creating and migrating as needed) the database; with `recover`, take back at once
-    the sessions of workers that are gone (see QueueRepo.take_back)."""
+               recover: bool = True, artifacts: Path | str | None = None, write: bool = True) -> Store:
+    """Open the database, refusing a damaged or newer one (StoreError) before writing anything.
+
+    A writer's database is created and migrated as needed (a backup first) and, with `recover`,
+    the sessions of workers that are gone are taken back at once (see QueueRepo.take_back).
+    A reader (`write=False`) opens an existing SQLite file read-only and never migrates or
+    recovers unless the schema is older than this version's.
+    """
     home = data_dir(home)
-    engine = make_engine(url or database_url(home))
-    migrate.upgrade(engine)
-    store = Store(engine, home, registry, Path(artifacts) if artifacts is not None else None)
-    if recover:
-        store.queue.take_back()
+    url = url or database_url(home)
+    folder = Path(artifacts) if artifacts is not None else None
+    head = migrate.head_revision()
+    path = health.sqlite_path(url)
+    if not write and (path is None or path.exists()):
+        engine = make_engine(health.read_only_url(url))
+        try:
+            if health.check_open(engine, url) == head:
+                return Store(engine, home, registry, folder)
+        except BaseException:
+            engine.dispose()
+            raise
+        engine.dispose()
+    engine = make_engine(url)
+    try:
+        revision = health.check_open(engine, url)
+        if revision is not None and revision != head:
+            health.backup_before_migration(url, revision)
+        migrate.upgrade(engine)
+        store = Store(engine, home, registry, folder)
+        if recover:
+            store.queue.take_back()
+    except BaseException:
+        engine.dispose()
+        raise
     return store

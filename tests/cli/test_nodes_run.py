@@ -85,7 +85,12 @@ def test_a_failing_node_exits_1_with_its_id_and_message(capsys, tmp_path):
     save_workflow(build({"n": ("integer", {"value": 7}), "div": ("divide", {"b": 0})}, ["n.value -> div.a"]), path)
     code, _, err = run(capsys, "run", str(path))
     assert code == 1
-    assert "error: node 'div' (divide) failed: field 'b': cannot divide by zero" in err
+    assert err == f"error: {path}: node 'div' (divide) failed: field 'b': cannot divide by zero\n"
+    code, _, err = run(capsys, "run", str(path), "--traceback")
+    assert code == 1
+    first, *rest = err.splitlines()
+    assert first == f"error: {path}: node 'div' (divide) failed: field 'b': cannot divide by zero"
+    assert rest[0] == "Traceback (most recent call last):"
 
 
 def test_a_failing_node_in_json_mode_reports_the_error(capsys, tmp_path):

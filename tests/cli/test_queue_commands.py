@@ -32,8 +32,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_enqueue_prints_the_batch_id_and_session_count(capsys, files):
     workflow, batch = files
     assert run(capsys, "enqueue", str(workflow), "--batch", str(batch))[:2] == (0, "batch 1: 6 sessions queued\n")
+    assert run(capsys, "enqueue", str(workflow), "--front")[:2] == (0, "batch 2: 1 session queued at the front\n")
     code, out, _ = run(capsys, "enqueue", str(workflow), "--batch", str(batch), "--front", "--json")
-    assert (code, json.loads(out)) == (0, {"batch_id": 2, "count": 6})
+    assert (code, json.loads(out)) == (0, {"batch_id": 3, "count": 6})
 
 
 def test_enqueue_refuses_an_invalid_batch_naming_file_node_and_field(capsys, files, tmp_path):

@@ -128,7 +128,7 @@ def test_another_version_is_refused_by_name():
 
 
 def test_deep_nesting_is_a_workflow_error():
-    with pytest.raises(WorkflowError, match="nested too deeply"):
+    with pytest.raises(WorkflowError, match="nested more than 64 levels deep"):
         loads_workflow("[" * 100_000 + "]" * 100_000)
 
 
