@@ -42,7 +42,13 @@ def handle(args: argparse.Namespace) -> int:
     else:
         print(f"database  {report['database']}")
         print(f"schema    {report['schema']} (this version knows {report['knows']})")
-        print(f"integrity {'ok' if not report['problems'] else '; '.join(report['problems'][:5])}")
+        problems = report["problems"]
+        plural = "s" if len(problems) != 1 else ""
+        print(f"integrity {f'damaged ({len(problems)} problem{plural})' if problems else 'ok'}")
+        for problem in problems[:10]:
+            print(f"  {problem}")
+        if len(problems) > 10:
+            print(f"  ... and {len(problems) - 10} more")
         for table, rows in report["rows"].items():
             print(f"  {table:<16} {rows:>10} rows")
     if report["problems"] or not report["schema_known"]:

@@ -48,27 +48,39 @@ def describe(url: str) -> str:
 
 
 def read_only_url(url: str) -> str:
-    """The same SQLite database opened read-only (a reader can never take the write lock)."""
+    """The same SQLite database opened read-only (a reader can never take the write lock).
+
+    In a folder nobody can write (read-only mount), SQLite cannot create the WAL index a reader
+    needs; with no WAL file left over, nothing can change the file either, so it is opened as
+    immutable (no locks, no index)."""
     path = sqlite_path(url)
     if path is None:
         return url
-    return f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    path = path.resolve()
+    immutable = (not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists()
+                 and not Path(f"{path}-shm").exists())
+    return f"sqlite:///file:{path}?mode=ro{'&immutable=1' if immutable else ''}&uri=true"
 
 
 # -- checks made on open ---------------------------------------------------------------------------
 
+def _problems(rows: list[Any]) -> list[str]:
+    if rows == ["ok"]:
+        return []
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]
+
+
 def quick_check(engine: Engine) -> list[str]:
     """Problems `PRAGMA quick_check` finds (empty when the database is sound)."""
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql(f"PRAGMA quick_check({QUICK_CHECK_ROWS})").scalars().all()
-    return [] if rows == ["ok"] else [str(r) for r in rows]
+        return _problems(conn.exec_driver_sql(f"PRAGMA quick_check({QUICK_CHECK_ROWS})").scalars().all())
 
 
 def integrity_check(engine: Engine) -> list[str]:
     """The thorough check `db check` runs (reads every row and index)."""
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-    return [] if rows == ["ok"] else [str(r) for r in rows]
+        return _problems(conn.exec_driver_sql("PRAGMA integrity_check").scalars().all())
 
 
 def stored_revision(engine: Engine) -> str | None:
@@ -191,6 +203,11 @@ def explain(exc: BaseException, url: str | None = None, home: Any = None) -> str
         return None
     message = str(driver).strip().splitlines()[0] if str(driver).strip() else type(driver).__name__
     lowered = message.lower()
+    if "unable to open database file" in lowered and (path := sqlite_path(url) if "://" in url else None):
+        if not path.parent.is_dir():
+            return f"{name}: cannot open the database: folder {path.parent} does not exist"
+        if not os.access(path.parent, os.W_OK):
+            return f"{name}: the folder {path.parent} is read-only; nothing was written"
     for needle, cause in _CAUSES:
         if needle in lowered:
             return f"{name}: {cause.format(timeout=BUSY_TIMEOUT_MS / 1000)}"
@@ -229,7 +246,11 @@ def report(url: str) -> dict[str, Any]:
                     if table.name in present:
                         rows[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
     except (SQLAlchemyError, sqlite3.Error) as exc:
-        problems, revision, rows = [explain(exc, url) or str(exc)], None, {}
+        line = explain(exc, url) or f"{describe(url)}: {exc}"
+        if "damaged" not in line:
+            raise StoreError(line) from None
+        driver = exc.orig if isinstance(exc, DBAPIError) else exc
+        problems, revision, rows = [f"{driver} (SQLite cannot read the file's structure)"], None, {}
     finally:
         engine.dispose()
     return {"database": describe(url), "problems": problems, "schema": revision,
