@@ -13,6 +13,8 @@ from typing import Any
 
 from PIL import Image
 
+from nodeeditor.core import safe_json
+
 WORKFLOW_KEY = "nodeeditor_workflow"
 VALUES_KEY = "nodeeditor_values"
 NODE_KEY = "nodeeditor_node"
@@ -38,8 +40,8 @@ def _json_chunk(text: dict[str, Any], key: str) -> Any:
     if not isinstance(raw, str):
         return None
     try:
-        return json.loads(raw)
-    except ValueError:
+        return safe_json.loads(raw)
+    except ValueError:  # not JSON, or hostile (deep, NaN, huge integers, lone surrogates)
         return None
 
 

@@ -108,7 +108,9 @@ class FileArtifactStore:
     def thumbnail(self, name: str, size: int = THUMBNAIL_SIZE) -> Path:
         """A small PNG of an image artifact, made once and kept beside the images."""
         self.path_of(name)
-        thumb = self.root / "thumbnails" / f"{size}_{name}"
+        thumb = (self.root / "thumbnails" / f"{int(size)}_{name}").resolve()
+        if not thumb.is_relative_to(self.root.resolve()):
+            raise ArtifactError(f"thumbnail of {name!r} points outside the artifact folder")
         if not thumb.exists():
             image = self.load_image(name)
             image.thumbnail((size, size))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nodeeditor.core.registry import default_registry
 from nodeeditor.paths import data_dir, user_nodes_dir
@@ -21,6 +21,34 @@ from .queue_connection import add_connect_action, queue_url
 from .run_controller import RunController
 
 
+STORE_TITLE = "The queue cannot be used"
+
+
+def open_window_store(url: str | None, home: Path, registry) -> tuple[object | None, str]:
+    """(store, "") or (None, the one-line cause) when the store cannot be used (damaged, newer
+    schema, locked, full, read-only, unreachable): the editor still opens, without running."""
+    from nodeeditor.store.health import explain
+
+    try:
+        return open_store(url, home, registry=registry), ""
+    except Exception as exc:
+        problem = explain(exc, url, home)
+        if problem is None:
+            raise
+        return None, problem
+
+
+def show_store_problem(window, problem: str) -> QMessageBox:
+    """The cause in a dialog (not modal to the process: the window stays up and editable)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, STORE_TITLE,
+                      f"{problem}\n\nWorkflows can still be opened, edited and saved; running and the "
+                      f"queue are off until the database can be used.", QMessageBox.StandardButton.Ok, window)
+    box.setObjectName("store_problem")
+    window.statusBar().showMessage(f"queue off: {problem}")
+    box.open()
+    return box
+
+
 def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nodeeditor")
@@ -31,14 +59,17 @@ def run_app(args: argparse.Namespace) -> int:
     registry = default_registry(user_nodes_dir(home))
     window = MainWindow(home, registry)
     url = queue_url(args, window.settings)
-    store = open_store(url, home, registry=registry)
-    worker = ProcessWorker(home=home, url=url)
-    RunController(window, store, worker)
-    add_connect_action(window)
-    window.add_close_hook(worker.close)
-    window.add_close_hook(store.close)
-    worker.start()
     window.show()
+    store, problem = open_window_store(url, home, registry)
+    if store is not None:
+        worker = ProcessWorker(home=home, url=url)
+        RunController(window, store, worker)
+        window.add_close_hook(worker.close)
+        window.add_close_hook(store.close)
+        worker.start()
+    else:
+        show_store_problem(window, problem)
+    add_connect_action(window)
     opened = getattr(args, "open", None)
     if not (opened and window.open_path(Path(opened))):
         window.offer_recovery()

@@ -44,7 +44,7 @@ def read_workflow_file(path: Path) -> Workflow:
     if path.suffix.lower() == ".png":
         data, values = read_png_workflow(path)
         if data is None:
-            raise WorkflowError("this PNG carries no nodeeditor workflow", file=str(path))
+            raise WorkflowError("no workflow in this image", file=str(path))
         return with_values(parse_workflow(data, file=str(path)), values)
     return load_workflow(path)
 

@@ -133,3 +133,37 @@ def test_hostile_input_exits_2_with_one_line_and_leaves_the_store_alone(seeded, 
     for word in words:
         assert fill(word) in line, (word, line)
     assert fingerprint(database) == before
+
+
+# -- manners ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["run", "{w}"], ["run", "{w}", "--json"], ["nodes"], ["queue", "list"]],
+                         ids=lambda a: " ".join(a))
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path, isolated_home, argv):
+    """`nodeeditor run ... | head -1`: the pipe is closed before anything is written."""
+    import os
+    import subprocess
+    import sys
+
+    from .harness import ROOT
+    (tmp_path / "w.json").write_text(json.dumps(WORKFLOW))
+    read, write = os.pipe()
+    os.close(read)
+    env = {**os.environ, "NODEEDITOR_HOME": str(isolated_home), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "nodeeditor", *[a.replace("{w}", str(tmp_path / "w.json"))
+                                                                   for a in argv]],
+                          stdout=write, stderr=subprocess.PIPE, env=env, timeout=60)
+    os.close(write)
+    assert (done.returncode, done.stderr.decode()) == (0, "")
+
+
+def test_help_says_that_no_subcommand_opens_the_editor(isolated_home):
+    ran = cli("--help", home=isolated_home)
+    assert ran.code == 0 and "`nodeeditor [FILE]` opens the editor window" in ran.out.replace("\n", " ")
+
+
+def test_a_wrong_option_is_one_line_naming_the_command(isolated_home):
+    ran = cli("queue", "list", "--limit", "many", home=isolated_home)
+    assert ran.code == 2
+    assert ran.one_error_line() == ("error: nodeeditor queue list: argument --limit: 'many' is not an integer "
+                                    "(see nodeeditor queue list --help)")

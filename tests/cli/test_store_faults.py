@@ -72,8 +72,11 @@ def _damage(database, how: str) -> None:
             f.write(b"\x7f" * 600)
 
 
-@pytest.mark.parametrize("how", ["truncated", "garbage"])
-@pytest.mark.parametrize("argv", READERS + WRITERS, ids=lambda a: " ".join(a[:2]))
+DAMAGE = [("truncated", argv) for argv in READERS + WRITERS] + [("garbage", ["queue", "status"]),
+                                                                ("garbage", WRITERS[0])]
+
+
+@pytest.mark.parametrize("how, argv", DAMAGE, ids=lambda v: " ".join(v[:2]) if isinstance(v, list) else v)
 def test_a_damaged_database_is_refused_and_left_as_it_is(store, how, argv):
     home, database, files = store
     _damage(database, how)
@@ -106,7 +109,7 @@ def _set_revision(database, revision: str) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("argv", READERS + WRITERS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("argv", [READERS[0], READERS[2], WRITERS[0], WRITERS[2]], ids=lambda a: " ".join(a[:2]))
 def test_a_newer_schema_is_named_and_never_an_alembic_traceback(store, argv):
     home, database, files = store
     _set_revision(database, "0099")

@@ -142,3 +142,19 @@ def test_a_node_fed_by_an_iteration_and_a_single_value_runs_per_item(registry):
                                "sum": "add", "c": "collect"},
                     ["r.collection -> it.collection", "it.item -> sum.a", "k.value -> sum.b", "sum.value -> c.item"])
     assert collected(result) == [100, 101, 102]
+
+
+def test_collect_keeps_iteration_order_past_ten_items(registry):
+    """Copies are keyed by index: 11 or more items would sort 0, 1, 10, 11, 2 ... as text."""
+    nodes = {**DOUBLES, "r": ("range", {"start": 0, "stop": 23})}
+    result, _ = run(registry, nodes, DOUBLE_LINKS)
+    assert collected(result) == [2 * i for i in range(23)]
+
+
+def test_nested_iterations_collect_in_order_past_ten_items(registry):
+    nodes = {"r": ("range", {"start": 0, "stop": 12}), "it": "iterate", "m": ("multiply", {"b": 3}),
+             "c": "collect", "it2": "iterate", "c2": "collect"}
+    links = ["r.collection -> it.collection", "it.item -> m.a", "m.value -> c.item",
+             "c.collection -> it2.collection", "it2.item -> c2.item"]
+    result, _ = run(registry, nodes, links)
+    assert collected(result, "c2") == [3 * i for i in range(12)]

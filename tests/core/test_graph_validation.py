@@ -135,3 +135,18 @@ def test_link_error_explains_a_link_before_it_is_made(registry):
 def test_topological_order_puts_sources_first_and_keeps_file_order(registry):
     workflow = build({"sum": "add", "x": "integer", "y": "integer"}, ["y.value -> sum.b", "x.value -> sum.a"])
     assert Graph(workflow).topological_order() == ["x", "y", "sum"]
+
+
+@pytest.mark.parametrize("nodes, links", [
+    ({"a": "add"}, ["a.value -> a.a"]),                                   # a leaf linked to itself
+    ({"i": ("integer", {"value": 1}), "a": "add"}, ["i.value -> a.b", "a.value -> a.a"]),
+])
+def test_a_self_loop_is_a_cycle(registry, nodes, links):
+    issues = issues_of(registry, nodes, links)
+    assert GraphIssue("a", "a", "link from a.value closes a cycle: a -> a") in issues
+
+
+@pytest.mark.parametrize("nodes", [{"a": "add"}, {"a": "add", "i": ("integer", {"value": 1})}])
+def test_a_self_loop_on_a_leaf_is_refused_before_it_is_made(registry, nodes):
+    edge = Edge(source=Endpoint(node="a", field="value"), destination=Endpoint(node="a", field="a"))
+    assert link_error(registry, build(nodes), edge) == "a node cannot connect to itself"

@@ -82,11 +82,20 @@ def test_claims_from_many_threads_never_share_a_session(store, workflow):
             with lock:
                 claimed.append((session.batch_id, session.index))
 
-    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(4)]
+    errors: list[BaseException] = []
+
+    def guarded(name: str) -> None:
+        try:
+            work(name)
+        except BaseException as exc:  # noqa: BLE001  (a thread's exception fails the test)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(f"w{i}",)) for i in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert errors == []
     assert sorted(claimed) == [(1, i) for i in range(300)]
 
 
