@@ -27,3 +27,13 @@ def _release_clipboard():
 
     if QApplication.instance() is not None:
         QApplication.clipboard().clear()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A test that passes only when run again is a failure: fail the run if anything was rerun
+    (pytest-rerunfailures, if someone passes --reruns)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    reran = len(reporter.stats.get("rerun", [])) if reporter is not None else 0
+    if reran and exitstatus == pytest.ExitCode.OK:
+        reporter.write_line(f"{reran} test(s) passed only when rerun: failing the run", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -11,6 +11,7 @@ import signal
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.node import BaseNode, BaseOutput, InputField, OutputField, node
@@ -85,3 +86,25 @@ class Hostile(BaseNode):
             if self.how == "die":
                 os.kill(os.getpid(), signal.SIGKILL)
         return IntOutput(value=self.value)
+
+
+SEEN: list[dict] = []
+"""What testq_echo received, call by call (this process)."""
+
+
+class EchoOutput(BaseOutput):
+    value: Any = OutputField()
+
+
+@node("testq_echo", title="Echo", category="tests", cacheable=False)
+class Echo(BaseNode):
+    """Passes its values on and records exactly what it received."""
+
+    value: Any = InputField(None)
+    number: float = InputField(0.0)
+    count: int = InputField(0)
+    text: str = InputField("")
+
+    def invoke(self, context: InvocationContext) -> EchoOutput:
+        SEEN.append({"value": self.value, "number": self.number, "count": self.count, "text": self.text})
+        return EchoOutput(value=self.value)

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_serializer, model_validator)
 
 from . import safe_json
 from .errors import WorkflowError
@@ -176,6 +176,15 @@ class Workflow(BaseModel):
 
     _nodes_unique = field_validator("nodes")(_unique_ids)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any, info: ValidationInfo) -> Any:
+        """Values that JSON cannot keep exactly (NaN, lone surrogates, deep nesting) are refused
+        however the workflow is built; parse_workflow has checked already and says where."""
+        if not (info.context or {}).get("checked"):
+            safe_json.check(data)
+        return data
+
     @model_validator(mode="after")
     def _edges_name_nodes(self) -> "Workflow":
         _check_edges(self.nodes, self.edges)
@@ -259,7 +268,7 @@ def parse_workflow(data: Any, *, file: str | None = None) -> Workflow:
         raise WorkflowError(f"unsupported workflow version {data.get('version')!r} "
                             f"(this editor reads versions 1 and 2)", file=file, field="version")
     try:
-        return Workflow.model_validate(data)
+        return Workflow.model_validate(data, context={"checked": True})
     except ValidationError as exc:
         raise _located(exc, data, file) from None
 
