@@ -9,8 +9,13 @@ import time
 
 import pytest
 
-from nodeeditor.store.queue import CANCELED, FAILED, IN_PROGRESS, PENDING, item_key, _process_alive
+from nodeeditor.store.queue import item_key
+from nodeeditor.store.status import SessionStatus
 from nodeeditor.store.tables import queue_items
+from nodeeditor.store.workers import process_alive
+
+PENDING, IN_PROGRESS, FAILED, CANCELED = (SessionStatus.PENDING, SessionStatus.IN_PROGRESS, SessionStatus.FAILED,
+                                          SessionStatus.CANCELED)
 
 from .conftest import seeds
 
@@ -18,8 +23,8 @@ from .conftest import seeds
 def _retried(store, workflow, priority: int) -> tuple[int, int]:
     """A batch of one session at `priority`, claimed, failed and retried: a pending item row."""
     batch = store.queue.enqueue(workflow, seeds(1), priority=priority).batch_id
-    claimed = store.queue.claim_next("w")
-    store.queue.fail(claimed.item_id, "boom")
+    claimed = store.queue.claim("w")
+    store.queue.fail(claimed.item_id, "boom", attempt=claimed.attempt)
     assert store.queue.retry(item_ids=[claimed.item_id]) == 1
     return batch, claimed.item_id
 
@@ -30,16 +35,16 @@ def _retried(store, workflow, priority: int) -> tuple[int, int]:
 def test_a_retried_item_and_a_batch_are_claimed_by_priority(store, workflow, item_priority, batch_priority, first):
     item_batch, item_id = _retried(store, workflow, item_priority)
     other = store.queue.enqueue(workflow, seeds(1), priority=batch_priority).batch_id
-    claims = [store.queue.claim_next("w"), store.queue.claim_next("w")]
+    claims = [store.queue.claim("w"), store.queue.claim("w")]
     expected = [(item_batch, 0), (other, 0)] if first == "item" else [(other, 0), (item_batch, 0)]
     assert [(c.batch_id, c.index) for c in claims] == expected
-    assert store.queue.claim_next("w") is None
+    assert store.queue.claim("w") is None
 
 
 def test_at_equal_priority_the_older_batch_goes_first_even_when_retried(store, workflow):
     older, _ = _retried(store, workflow, 0)
     newer = store.queue.enqueue(workflow, seeds(1)).batch_id
-    assert [store.queue.claim_next("w").batch_id for _ in range(2)] == [older, newer]
+    assert [store.queue.claim("w").batch_id for _ in range(2)] == [older, newer]
 
 
 @pytest.fixture
@@ -52,22 +57,22 @@ def live_child():
 
 
 def test_a_live_process_on_this_host_is_not_judged_dead(store, workflow, live_child):
-    assert _process_alive(live_child.pid, time.time())
+    assert process_alive(live_child.pid, time.time())
     store.queue.enqueue(workflow, seeds(1))
-    claimed = store.queue.claim_next("w")
+    claimed = store.queue.claim("w")
     with store.engine.begin() as conn:
         conn.execute(queue_items.update().where(queue_items.c.id == claimed.item_id)
                      .values(worker_pid=live_child.pid, started=time.time()))
-    assert store.queue.recover_interrupted() == 0
+    assert store.queue.take_back() == 0
     assert store.queue.get(claimed.item_id).status == IN_PROGRESS
     live_child.kill()
     live_child.wait()
-    assert store.queue.recover_interrupted() == 1
-    assert store.queue.get(claimed.item_id).status == FAILED
+    assert store.queue.take_back() == 1
+    assert store.queue.get(claimed.item_id).status == PENDING  # taken back, to run again
 
 
 def test_a_pid_reused_by_a_newer_process_is_judged_dead(live_child):
-    assert not _process_alive(live_child.pid, time.time() - 3600)
+    assert not process_alive(live_child.pid, time.time() - 3600)
 
 
 @pytest.mark.parametrize("size", [1, 3])

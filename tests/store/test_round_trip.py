@@ -38,8 +38,8 @@ def _flow(store, registry, inputs: dict, items: list, *, parsed: bool = True):
                                                                     "inputs": inputs}]})
     batch = Batch.model_validate({"runs": 1, "data": [[{"node": "e", "field": "value", "items": items}]]})
     store.queue.enqueue(workflow, batch, registry=registry)
-    sessions = [store.queue.claim_next("w") for _ in items]
-    assert store.queue.claim_next("w") is None
+    sessions = [store.queue.claim("w") for _ in items]
+    assert store.queue.claim("w") is None
     return sessions
 
 
