@@ -35,6 +35,9 @@ class Listing:
     def _batch(self, conn: Connection, batch_id: int) -> Any:
         raise NotImplementedError
 
+    def _batch_data(self, conn: Connection, batch_id: int) -> Any:
+        raise NotImplementedError
+
     @staticmethod
     def _rows_above_cursor(conn: Connection, batch_id: int | None = None) -> dict[int, list[tuple[int, str]]]:
         """(index, status) of the few rows at or past their batch's claim cursor, per batch."""
@@ -119,7 +122,7 @@ class Listing:
                     if index not in taken:
                         virtual.append((index, st))
                     index += 1
-        _, parsed = self._batch(conn, b.id)
+        parsed = self._batch_data(conn, b.id)
         merged: list[QueueRow] = [self._stored_row(r, parsed) for r in stored]
         merged += [QueueRow(item_key(b.id, i), None, b.id, i, st, b.priority, parsed.field_values_at(i), b.created)
                    for i, st in virtual]
@@ -142,4 +145,4 @@ class Listing:
             return rows[0] if rows and rows[0].index == index else None
         with reading(self.engine) as conn:
             row = conn.execute(select(Q).where(Q.c.id == ref, Q.c.status != CLEARED.value)).first()
-            return self._stored_row(row, self._batch(conn, row.batch_id)[1]) if row else None
+            return self._stored_row(row, self._batch_data(conn, row.batch_id)) if row else None

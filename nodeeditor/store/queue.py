@@ -51,6 +51,7 @@ class QueueRepo(Claims, Outcomes, Requests, Listing):
         self.engine = engine
         self._registry = registry
         self._parsed: dict[int, tuple[Workflow, Batch]] = {}
+        self._batch_only: dict[int, Batch] = {}
         self._parsed_lock = threading.Lock()
         self._last_pid_check = self._last_expiry_check = 0.0  # monotonic times (see claims.py)
 
@@ -67,6 +68,20 @@ class QueueRepo(Claims, Outcomes, Requests, Listing):
                 while len(self._parsed) > PARSED_BATCHES:
                     del self._parsed[next(iter(self._parsed))]
         return found
+
+    def _batch_data(self, conn: Connection, batch_id: int) -> Batch:
+        """Only the batch of a batch row: listing shows field values and never needs the graph,
+        which may hold hundreds of thousands of nodes."""
+        with self._parsed_lock:
+            found = self._parsed.get(batch_id)
+            data = found[1] if found is not None else self._batch_only.get(batch_id)
+        if data is None:
+            data = Batch.model_validate_json(conn.execute(select(B.c.data).where(B.c.id == batch_id)).scalar_one())
+            with self._parsed_lock:
+                self._batch_only[batch_id] = data
+                while len(self._batch_only) > PARSED_BATCHES:
+                    del self._batch_only[next(iter(self._batch_only))]
+        return data
 
     def enqueue(self, workflow: Workflow, batch: Batch | None = None, *, priority: int = 0,
                 front: bool = False, name: str | None = None,

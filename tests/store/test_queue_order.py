@@ -84,3 +84,19 @@ def test_canceling_one_past_the_end_of_a_batch_changes_nothing(store, workflow, 
     assert store.queue.cancel_item(item_key(batch, size - 1)) is True
     assert store.queue.counts()[CANCELED] == 1
 
+
+
+def test_listing_never_parses_the_graph(store, workflow, monkeypatch):
+    """A 300,000-node workflow would cost seconds and a gigabyte per listed batch."""
+    from nodeeditor.core.workflow import Workflow
+    from nodeeditor.store.store import open_store
+
+    store.queue.enqueue(workflow, seeds(3))
+    fresh = open_store(store.engine.url.render_as_string(hide_password=False), home=store.home, write=False)
+    try:
+        monkeypatch.setattr(Workflow, "model_validate_json",
+                            classmethod(lambda cls, *a, **k: (_ for _ in ()).throw(AssertionError("graph parsed"))))
+        assert [r.key for r in fresh.queue.list_items(limit=10)] == ["1:0", "1:1", "1:2"]
+        assert fresh.queue.get("1:1").field_values == {"n.extra": 1}
+    finally:
+        fresh.close()
