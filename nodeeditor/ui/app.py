@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nodeeditor.core.registry import default_registry
@@ -50,6 +51,9 @@ def show_store_problem(window, problem: str) -> QMessageBox:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    """Run the window until it closes. Closing the last window posts a Quit event; one left
+    queued after the loop ends would make every later Qt event loop in this process return at
+    once (Qt keeps "quit now" set until the next exec), so it is dropped when the loop ends."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nodeeditor")
     app.setOrganizationName("nodeeditor")
@@ -77,6 +81,7 @@ def run_app(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(f"plug-in skipped: {error}", 10000)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    app.aboutToQuit.connect(lambda: QCoreApplication.removePostedEvents(app, QEvent.Type.Quit))
     with loop:
         loop.run_until_complete(closed.wait())
     return 0

@@ -7,7 +7,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QEventLoop, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from PIL import Image, PngImagePlugin
@@ -214,3 +214,8 @@ def test_run_app_opens_the_file_named_on_the_command_line(qapp, tmp_path):
     finally:
         asyncio.set_event_loop(None)
     assert seen["nodes"] == ["i", "m", "s"]
+    # Nothing left behind: a Quit event still queued would end every later event loop at once
+    # (timers of the tests that follow would never fire).
+    loop = QEventLoop()
+    QTimer.singleShot(10, loop.quit)
+    assert loop.exec() == 0
