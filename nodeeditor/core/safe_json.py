@@ -10,6 +10,7 @@ The walk is iterative: it cannot itself run out of stack.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -82,6 +83,11 @@ def _where_digits(text: str) -> str:
     return f" (line {line}, column {column})"
 
 
+@functools.lru_cache(maxsize=4)
+def _ten_to(digits: int) -> int:
+    return 10**digits
+
+
 def _digit_limit() -> int:
     getter = getattr(sys, "get_int_max_str_digits", None)
     return getter() if getter else INT_DIGITS
@@ -92,7 +98,7 @@ def describe_path(path: Path, most: int = 6) -> str:
     text = ""
     for part in path[:most]:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return text + ("…" if len(path) > most else "")
 
 
 def _constant(number: float) -> str:
@@ -114,7 +120,7 @@ def check(value: Any, *, max_depth: int = MAX_DEPTH, path: Path = ()) -> None:
             if not math.isfinite(item):
                 raise UnsafeValue(f"{_constant(item)} is not allowed here (only finite numbers)", where)
         elif isinstance(item, int):
-            if limit and item.bit_length() * 0.30103 > limit:  # digits, without converting
+            if limit and item.bit_length() > limit * 3 and abs(item) >= _ten_to(limit):  # > limit digits
                 raise UnsafeValue(f"an integer has more than {limit} digits", where)
         elif isinstance(item, (dict, list, tuple)):
             if depth >= max_depth:
