@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,8 @@ def _batch_text(token: str, runs: str, node: str, shape: int) -> str:
     return f'{{"runs": {runs}, "data": [[{{"node": "{node}", "field": "value", "items": {items}}}]]}}'
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@pytest.mark.timeout(900)  # each example starts a process: seconds apiece on a loaded machine
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(place=PLACES, token=RAW, drop=st.sampled_from([None, None, "version", "nodes"]),
        batch_token=RAW, runs=st.sampled_from(["1", "0", "-1", "3", str(2**63), "1.5", '"2"', "9" * 5000]),
