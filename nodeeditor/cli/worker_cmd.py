@@ -128,7 +128,10 @@ def handle(args: argparse.Namespace) -> int:
         store = store_for(args)
         pending = store.queue.count_items("pending")
     except STORE_ERRORS as exc:
-        return fail(f"the store cannot be used: {short_error(exc)}", EXIT_STORE)
+        from nodeeditor.store.health import explain  # names the database and the cause
+
+        cause = explain(exc, getattr(args, "db", None), getattr(args, "home", None))
+        return fail(cause or f"the store cannot be used: {short_error(exc)}", EXIT_STORE)
     worker = Worker(store, registry, name=args.name, lease_s=args.lease, max_attempts=args.max_attempts,
                     give_up_after_s=args.give_up_after)
     progress = Progress(pending, sys.stdout)

@@ -115,6 +115,18 @@ def check_open(engine: Engine, url: str) -> str | None:
         raise StoreError(explain(exc, url) or f"{describe(url)}: {exc}") from None
 
 
+def check_writable(url: str) -> None:
+    """A writer refuses a read-only SQLite file or folder at once: SQLite itself would open the
+    file read-only without a word and fail only at the first write, after work was done."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"{path}: the database file is read-only; nothing was written")
+    if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+        raise StoreError(f"{path}: the folder {path.parent} is read-only; nothing was written")
+
+
 # -- backups ---------------------------------------------------------------------------------------
 
 def backup(url: str, target: str | os.PathLike[str]) -> Path:

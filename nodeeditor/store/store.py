@@ -112,6 +112,7 @@ def open_store(url: str | None = None, home: Path | None = None, *, registry: Re
             engine.dispose()
             raise
         engine.dispose()
+    health.check_writable(url)
     engine = make_engine(url)
     try:
         revision = health.check_open(engine, url)
