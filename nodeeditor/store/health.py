@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -64,8 +64,8 @@ def read_only_url(url: str) -> str:
 
 # -- checks made on open ---------------------------------------------------------------------------
 
-def _problems(rows: list[Any]) -> list[str]:
-    if rows == ["ok"]:
+def _problems(rows: Sequence[Any]) -> list[str]:
+    if list(rows) == ["ok"]:
         return []
     lines = [line.strip() for row in rows for line in str(row).splitlines()]
     return [line for line in lines if line and not line.startswith("***")]
