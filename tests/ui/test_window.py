@@ -7,6 +7,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEventLoop, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -198,15 +199,20 @@ def test_hundred_thousand_signal_emits_do_not_abort(qtbot):
     assert len(seen) == 100_000
 
 
+# app.exec() waits in C++: pytest-timeout's SIGALRM handler runs only when Python runs, so a quit
+# that never comes would hang the run for good. The thread method prints every stack and ends it.
+@pytest.mark.timeout(120, method="thread")
 def test_run_app_opens_the_file_named_on_the_command_line(qapp, tmp_path):
     path = save_sample(tmp_path)
     seen = {}
 
     def look_and_quit() -> None:
-        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        seen["nodes"] = sorted(shown[-1].scene.node_items)
-        shown[-1].close()
-        QApplication.quit()
+        try:
+            shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+            seen["nodes"] = sorted(shown[-1].scene.node_items)
+            shown[-1].close()
+        finally:
+            QApplication.quit()  # even when looking failed: the loop must end
 
     QTimer.singleShot(200, look_and_quit)
     try:
