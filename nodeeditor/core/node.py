@@ -188,13 +188,18 @@ class InputSpec:
     def validate(self, value: Any) -> Any:
         """Coerce `value` to the field's type or raise pydantic's ValidationError. Values that
         cannot be stored exactly (NaN, Infinity, lone surrogates, deep nesting) are refused."""
+        self._storable(value, value)
+        result = self.adapter.validate_python(value)
+        self._storable(result, value)  # "NaN" or "inf" as text becomes a float here
+        return result
+
+    def _storable(self, value: Any, given: Any) -> None:
         try:
             safe_json.check(value)
         except safe_json.UnsafeValue as exc:
             raise ValidationError.from_exception_data(self.name, [
-                {"type": "value_error", "loc": tuple(exc.path), "input": value,
+                {"type": "value_error", "loc": tuple(exc.path), "input": given,
                  "ctx": {"error": exc.message}}]) from None
-        return self.adapter.validate_python(value)
 
     def validate_many(self, values: list[Any]) -> list[Any]:
         """Coerce a whole list of values in one call (a batch axis of a million items): pydantic's

@@ -94,3 +94,15 @@ def test_the_check_walks_without_recursion():
     with pytest.raises(UnsafeValue, match="nested more than"):
         check(deep)
     assert safe_json.MAX_DEPTH == 64
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "inf", "-Infinity"])
+def test_a_float_field_refuses_non_finite_text_too(text):
+    """pydantic reads "nan" as a float: the field checks what it made, not only what it got."""
+    from pydantic import ValidationError
+
+    from nodeeditor.core.registry import default_registry
+
+    spec = default_registry().get("float").inputs["value"]
+    with pytest.raises(ValidationError, match="is not allowed here"):
+        spec.validate(text)

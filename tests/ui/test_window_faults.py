@@ -112,3 +112,24 @@ def test_a_newer_store_is_explained_too(isolated_home, registry):
     store, problem = open_window_store(None, isolated_home, registry)
     assert store is None and "was written by a newer nodeeditor (schema 0099)" in problem
     assert os.path.exists(isolated_home / "nodeeditor.db")
+
+
+@pytest.mark.parametrize("line, words", [
+    ("NaN", "NaN is not allowed here"),
+    ("nan", "is not valid"),                     # text that pydantic reads as a float: refused too
+    ("Infinity", "Infinity is not allowed here"),
+    ("[" * 5000 + "]" * 5000, "nested more than 64"),
+    ("9" * 5000, "not valid"),
+])
+def test_the_batch_editor_refuses_what_cannot_be_stored(qtbot, registry, line, words):
+    from nodeeditor.ui.panels import axis_items as ai
+    from nodeeditor.ui.panels.batch_panel import BatchPanel
+    from workflow_builder import build
+
+    panel = BatchPanel(registry)
+    qtbot.addWidget(panel)
+    panel.set_workflow(build({"b": ("blur_image", {"radius": 2.0})}))
+    axis = panel.add_axis("b", "radius")
+    axis.use_editor(ai.LIST).text.setPlainText(f"1.5\n{line}")
+    assert words in axis.error and axis.error.startswith("line 2")
+    assert not panel.enqueue_button.isEnabled()

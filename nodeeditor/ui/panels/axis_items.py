@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from nodeeditor.core import safe_json
+
 from nodeeditor.core.node import InputSpec, Widget, validation_message
 from nodeeditor.core.types import Kind
 
@@ -78,8 +80,8 @@ def _decode(spec: InputSpec | None, text: str) -> Any:
     if kind == Kind.STRING:
         if text[:1] in ('"', "["):
             try:
-                return json.loads(text)
-            except ValueError:
+                return safe_json.loads(text)
+            except ValueError:  # not JSON, or too deep / not storable: the line as typed
                 return text
         return text
     if kind == Kind.COLOR and text.startswith("#") and len(text) in (7, 9):
@@ -91,7 +93,9 @@ def _decode(spec: InputSpec | None, text: str) -> Any:
     if kind in _REFERENCES and not text.startswith("{"):
         return {_REFERENCES[kind]: text}
     try:
-        return json.loads(text)
+        return safe_json.loads(text)
+    except safe_json.UnsafeValue as exc:
+        raise ValueError(exc.message) from None
     except ValueError:
         return text
 
