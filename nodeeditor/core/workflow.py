@@ -254,13 +254,15 @@ def _at(loc: tuple, message: str, data: Any, file: str | None) -> WorkflowError:
     return WorkflowError(message, file=file, node=node, field=field)
 
 
-def parse_workflow(data: Any, *, file: str | None = None) -> Workflow:
+def parse_workflow(data: Any, *, file: str | None = None, checked: bool = False) -> Workflow:
     """Validate a workflow's data; hostile values (deep nesting, NaN, huge integers, lone
-    surrogates) and a missing "version" are refused before pydantic sees them."""
-    try:
-        safe_json.check(data)
-    except safe_json.UnsafeValue as exc:
-        raise _at(exc.path, exc.message, data, file) from None
+    surrogates) and a missing "version" are refused before pydantic sees them (`checked`: the
+    data comes from safe_json.loads, which has looked already)."""
+    if not checked:
+        try:
+            safe_json.check(data)
+        except safe_json.UnsafeValue as exc:
+            raise _at(exc.path, exc.message, data, file) from None
     if isinstance(data, dict) and "version" not in data:
         raise WorkflowError(f'missing: a workflow file says its format ("version": {WORKFLOW_VERSION})',
                             file=file, field="version")
@@ -281,7 +283,7 @@ def loads_workflow(text: str, *, file: str | None = None) -> Workflow:
                             file=file) from None
     except safe_json.UnsafeValue as exc:
         raise _at(exc.path, exc.message, exc.data, file) from None
-    return parse_workflow(data, file=file)
+    return parse_workflow(data, file=file, checked=True)
 
 
 def load_workflow(path: str | os.PathLike[str]) -> Workflow:
