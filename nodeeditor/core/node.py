@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic_core import PydanticUndefined
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from . import safe_json
 from .errors import NodeDefinitionError
@@ -193,20 +193,25 @@ class InputSpec:
         self._storable(result, value)  # "NaN" or "inf" as text becomes a float here
         return result
 
-    def _storable(self, value: Any, given: Any) -> None:
+    def _storable(self, value: Any, given: Any, check: Callable[[Any], None] = safe_json.check) -> None:
         try:
-            safe_json.check(value)
+            check(value)
         except safe_json.UnsafeValue as exc:
             raise ValidationError.from_exception_data(self.name, [
-                {"type": "value_error", "loc": tuple(exc.path), "input": given,
-                 "ctx": {"error": exc.message}}]) from None
+                {"type": PydanticCustomError("unstorable", exc.message), "loc": tuple(exc.path),
+                 "input": given}]) from None
 
     def validate_many(self, values: list[Any]) -> list[Any]:
         """Coerce a whole list of values in one call (a batch axis of a million items): pydantic's
-        error locations start with the position of the first bad one."""
+        error locations start with the position of the first bad one. What JSON cannot keep is
+        refused as in `validate`."""
+        self._storable(values, values, safe_json.check_many)
         if self._many is None:
             self._many = TypeAdapter(list[self.annotation])  # type: ignore[name-defined]
-        return self._many.validate_python(values)
+        result = self._many.validate_python(values)
+        if self.type.kind == Kind.FLOAT:  # "nan" as text becomes a float
+            self._storable(result, values, safe_json.check_many)
+        return result
 
     def to_json(self, value: Any) -> Any:
         return self.adapter.dump_python(value, mode="json")

@@ -128,6 +128,21 @@ def describe_path(path: Path, most: int = 6) -> str:
     return text + ("…" if len(path) > most else "")
 
 
+def check_many(values: Any) -> None:
+    """check() for large plain data (a batch axis of a million items): json.dumps in C refuses
+    NaN, Infinity and long integers, UTF-8 encoding refuses lone surrogates and the depth is
+    counted on the text; only when something is found (or the data is not plain JSON) is it
+    walked, to say where."""
+    try:
+        text = json.dumps(values, allow_nan=False, ensure_ascii=False, check_circular=False)
+        text.encode("utf-8")
+        if _depth(_STRINGS.sub("", text)) <= MAX_DEPTH:
+            return
+    except (ValueError, TypeError, RecursionError, UnicodeEncodeError):
+        pass
+    check(values)
+
+
 def _constant(number: float) -> str:
     return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
 
