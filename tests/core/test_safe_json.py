@@ -106,3 +106,30 @@ def test_a_float_field_refuses_non_finite_text_too(text):
     spec = default_registry().get("float").inputs["value"]
     with pytest.raises(ValidationError, match="is not allowed here"):
         spec.validate(text)
+
+
+@pytest.mark.parametrize("text", [
+    "[[], {}, [[]], " + nested(MAX_DEPTH) + "]",            # siblings close before the deep one
+    '{"a": [], "b": {}, "c": ' + nested(MAX_DEPTH) + "}",
+    '{"a":' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1),  # objects count like lists
+    '[{"x": [' * 22 + "]}]" * 22,
+])
+def test_depth_counts_every_open_bracket_whatever_closed_before(text):
+    with pytest.raises(UnsafeValue, match=f"nested more than {MAX_DEPTH} levels deep"):
+        loads(text)
+
+
+def test_objects_nested_exactly_max_depth_pass():
+    text = '{"a":' * MAX_DEPTH + "1" + "}" * MAX_DEPTH
+    assert loads(text) is not None
+    check(json.loads(text))
+    with pytest.raises(UnsafeValue) as refused:
+        check({"k": json.loads(text)})
+    assert refused.value.path[:2] == ("k", "a")
+
+
+def test_the_digit_limit_location_counts_lines_and_columns_from_one():
+    with pytest.raises(UnsafeValue, match=r"\(line 2, column 3\)"):
+        loads("[1,\n  " + "5" * 4301 + "]")
+    with pytest.raises(UnsafeValue, match=r"\(line 1, column 2\)"):
+        loads("[" + "5" * 4301 + "]")
