@@ -46,3 +46,7 @@ class InvocationContext(Protocol):
 
     def check_canceled(self) -> None:
         """Raise Canceled if the session was canceled."""
+
+    @property
+    def models(self) -> Any:
+        """The process's cache of loaded models (see engine.model_cache); used by model nodes."""

@@ -69,3 +69,9 @@ class StoreError(NodeEditorError):
 
 class Canceled(NodeEditorError):
     """The running session was canceled."""
+
+
+class MissingExtraError(LocatedError):
+    """A node needs an optional extra that is not installed; the message says how to install it.
+
+    Nothing is broken, so the engine keeps no traceback for it."""

@@ -23,9 +23,36 @@ class LatentsField(_Reference):
 
 
 class ConditioningField(_Reference):
-    """A conditioning tensor stored as an artifact."""
+    """A conditioning tensor stored as an artifact; SDXL's pooled text embedding rides along."""
 
     conditioning_name: str = Field(min_length=1)
+    pooled_name: str | None = None
+
+
+class _ModelReference(_Reference):
+    """One part of a model file or folder, named by its identity: path, size and modification time.
+
+    Small on purpose: the weights stay in the worker's model cache; the output cache keys these
+    references by file identity and never hashes gigabytes of weights.
+    """
+
+    path: str = Field(min_length=1)
+    size: int = Field(ge=0)
+    mtime_ns: int = Field(ge=0)
+    family: str = "sd1"
+    """Architecture: sd1, sd2, sdxl or custom (a diffusers folder of any other shape)."""
+
+
+class UNetField(_ModelReference):
+    """The denoising UNet (and the scheduler settings it was trained with)."""
+
+
+class ClipField(_ModelReference):
+    """The text encoder(s) and tokenizer(s)."""
+
+
+class VAEField(_ModelReference):
+    """The autoencoder between images and latents."""
 
 
 class ColorField(BaseModel):

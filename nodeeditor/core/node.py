@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from . import safe_json
 from .errors import NodeDefinitionError
-from .fields import ColorField, ConditioningField, ImageField, LatentsField
+from .fields import ClipField, ColorField, ConditioningField, ImageField, LatentsField, UNetField, VAEField
 from .types import Cardinality, Kind, SocketType
 from .versions import Upgrade, check_upgrades
 
@@ -59,6 +59,9 @@ _PRIMITIVE_KINDS: dict[Any, str] = {
     LatentsField: Kind.LATENTS,
     ConditioningField: Kind.CONDITIONING,
     ColorField: Kind.COLOR,
+    UNetField: Kind.UNET,
+    ClipField: Kind.CLIP,
+    VAEField: Kind.VAE,
     Any: Kind.ANY,
 }
 

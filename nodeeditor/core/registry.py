@@ -22,6 +22,7 @@ ENTRY_POINT_GROUP = "nodeeditor.nodes"
 BUILTIN_MODULES = (
     "primitives", "math", "strings", "collections", "color", "image", "latents", "conditioning",
     "image_geometry", "image_filters", "image_compose", "image_generate", "reroute", "display",
+    "models",
 )
 
 

@@ -18,8 +18,13 @@ class Kind:
     CONDITIONING = "conditioning"
     COLOR = "color"
     ANY = "any"
+    UNET = "unet"
+    CLIP = "clip"
+    VAE = "vae"
 
     PRIMITIVES = (INTEGER, FLOAT, STRING, BOOLEAN, IMAGE, LATENTS, CONDITIONING, COLOR)
+    MODELS = (UNET, CLIP, VAE)
+    """References to the parts of a loaded diffusion model (the `models` extra)."""
 
 
 class Cardinality(str, Enum):

@@ -37,6 +37,9 @@ def cache_key(call: NodeCall, upstream_keys: dict[Any, str]) -> str:
         "salt": call.salt,
         "bypassed": call.node.bypassed,
     }
+    identity = getattr(call.spec.cls, "cache_identity", None)
+    if identity is not None:  # e.g. a model file's (path, size, mtime): what it reads, not only its name
+        payload["identity"] = identity(call.inputs)
     text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 from nodeeditor.core.errors import Canceled
@@ -56,3 +57,11 @@ class NodeContext:
         self._emit(NodeProgress(session_id=self.session_id, node_id=self.node_id,
                                 instance_id=self.instance_id, fraction=max(0.0, min(1.0, fraction)),
                                 message=message, preview=preview))
+
+    @property
+    def models(self) -> Any:
+        """The worker process's model cache (engine.model_cache), with the settings of this home."""
+        from . import model_cache
+
+        root = getattr(self.artifacts, "root", None)
+        return model_cache.shared(Path(root).parent if root is not None else None)

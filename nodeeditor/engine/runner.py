@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from nodeeditor.core.errors import Canceled, LocatedError, NodeExecutionError
+from nodeeditor.core.errors import Canceled, LocatedError, MissingExtraError, NodeExecutionError
 from nodeeditor.core.fields import ImageField
 from nodeeditor.core.node import validation_message
 from nodeeditor.core.plan import ExecutionPlan, Instance, NodeCall
@@ -229,7 +229,7 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
             stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
                                   stat.vram_peak, status="failed"))
             error = exc if isinstance(exc, NodeExecutionError) else NodeExecutionError(
-                iid, spec.type, _message(exc), traceback.format_exc())
+                iid, spec.type, _message(exc), "" if isinstance(exc, MissingExtraError) else traceback.format_exc())
             if listening:
                 emit(NodeFailed(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
                                 error=error.message, traceback=error.traceback))

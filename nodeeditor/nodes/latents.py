@@ -1,7 +1,8 @@
 """Latents: float32 arrays shaped (4, H/8, W/8), made, mixed and previewed without any model.
 
-Image <-> latents uses a fixed linear projection, the SD1.x latent-preview factors: an
-approximation of what a VAE does, good for previews and experiments, not a VAE.
+Without a VAE, image <-> latents uses a fixed linear projection, the SD1.x latent-preview factors:
+an approximation of what a VAE does, good for previews and experiments, not a VAE. With a VAE
+linked (from a Main Model Loader, the `models` extra) they decode and encode for real.
 
     latents -> RGB:  rgb = clip((l @ LATENT_RGB + LATENT_RGB_BIAS + 1) / 2, 0, 1) per latent cell
     RGB -> latents:  l = (2 * rgb - 1 - LATENT_RGB_BIAS) @ pinv(LATENT_RGB)
@@ -22,7 +23,7 @@ from PIL import Image
 
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError
-from nodeeditor.core.fields import ImageField, LatentsField
+from nodeeditor.core.fields import ImageField, LatentsField, VAEField
 from nodeeditor.core.node import BaseNode, BaseOutput, InputField, InputKind, OutputField, node
 
 from ._imaging import (MAX_SIDE, RESAMPLE, ImageOutput, as_rgb, image_output, load_array, load_input, save_preview,
@@ -86,28 +87,50 @@ def same_shape(field: str, first: np.ndarray, other: np.ndarray) -> None:
                            f"{first.shape}; scale one of them first", field=field)
 
 
+def seeded_noise(seed: int, shape: tuple[int, ...]) -> np.ndarray:
+    """diffusers' seeded noise when torch is installed: `torch.randn` from a CPU generator seeded
+    with `seed` (what the pipelines draw for a CPU generator, on any device); numpy's otherwise."""
+    try:
+        import torch
+    except ImportError:
+        return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+
+    generator = torch.Generator("cpu").manual_seed(seed)
+    return torch.randn((1, *shape), generator=generator, dtype=torch.float32)[0].numpy()
+
+
 @node("noise_latents", title="Noise Latents", category="latents", tags=("random", "seed", "gaussian"))
 class NoiseLatentsInvocation(BaseNode):
-    """Standard normal latents for an image of width x height, from a seed."""
+    """Standard normal latents for an image of width x height, from a seed: the same numbers as
+    diffusers' pipelines draw for that seed when torch is installed (numpy's without it)."""
 
     width: int = InputField(512, description="Image width in pixels (a multiple of 8)", **_SIZE)
     height: int = InputField(512, description="Image height in pixels (a multiple of 8)", **_SIZE)
     seed: int = InputField(0, ge=0, le=2**63 - 1, description="Random seed")
 
     def invoke(self, context: InvocationContext) -> LatentsOutput:
-        rng = np.random.default_rng(self.seed)
         shape = (LATENT_CHANNELS, self.height // LATENT_SCALE, self.width // LATENT_SCALE)
-        return latents_output(context, rng.standard_normal(shape, dtype=np.float32), self.seed)
+        return latents_output(context, seeded_noise(self.seed, shape), self.seed)
 
 
-@node("image_to_latents", title="Image to Latents", category="latents", tags=("encode", "project"))
+_VAE = dict(input=InputKind.CONNECTION, title="VAE", description="A VAE from a Main Model Loader; without one the "
+                                                    "fixed projection approximates it")
+
+
+@node("image_to_latents", title="Image to Latents", category="latents", tags=("encode", "project", "vae"))
 class ImageToLatentsInvocation(BaseNode):
-    """Projects an image into latents (8x smaller) with the fixed linear approximation."""
+    """Encodes an image into latents with the linked VAE; without a VAE, projects it (8x smaller)
+    with the fixed linear approximation."""
 
     image: ImageField = InputField(description="The image to encode", input=InputKind.CONNECTION)
+    vae: VAEField | None = InputField(None, **_VAE)
 
     def invoke(self, context: InvocationContext) -> LatentsOutput:
         image = as_rgb(load_input(context, "image", self.image)).convert("RGB")
+        if self.vae is not None:
+            from .models.vae import encode
+
+            return latents_output(context, encode(context, self.vae, image))
         if image.width < LATENT_SCALE or image.height < LATENT_SCALE:
             raise LocatedError(f"the image is {image.width}x{image.height}; latents need at least "
                                f"{LATENT_SCALE}x{LATENT_SCALE} pixels", field="image")
@@ -116,16 +139,22 @@ class ImageToLatentsInvocation(BaseNode):
         return latents_output(context, rgb_to_latents(np.asarray(small, dtype=np.float32) / 255.0))
 
 
-@node("latents_to_image", title="Latents to Image", category="latents", tags=("decode", "preview", "project"))
+@node("latents_to_image", title="Latents to Image", category="latents", tags=("decode", "preview", "project", "vae"))
 class LatentsToImageInvocation(BaseNode):
-    """Projects latents to an RGB image 8x larger with the fixed linear approximation."""
+    """Decodes latents into an image with the linked VAE; without a VAE, projects them to an RGB
+    image 8x larger with the fixed linear approximation."""
 
     latents: LatentsField = InputField(description="The latents to decode", **_LATENTS)
+    vae: VAEField | None = InputField(None, **_VAE)
     resample: Literal["nearest", "bilinear", "bicubic", "lanczos"] = InputField(
-        "bilinear", description="How the 8x upscale fills in pixels")
+        "bilinear", description="How the 8x upscale fills in pixels (without a VAE)")
 
     def invoke(self, context: InvocationContext) -> ImageOutput:
         array = load_latents(context, "latents", self.latents)
+        if self.vae is not None:
+            from .models.vae import decode
+
+            return image_output(context, decode(context, self.vae, array))
         if array.shape[0] != LATENT_CHANNELS:
             raise LocatedError(f"the projection needs {LATENT_CHANNELS} channels, got {array.shape[0]}",
                                field="latents")

@@ -1,5 +1,9 @@
 """Images and tensors as files under the data folder, passed between nodes by name.
 
+Tensors are safetensors files (one tensor named "tensor"): a plain header and raw bytes, never a
+pickle, readable by torch, numpy and every other tool of the field. `.npy` files written before
+are still read.
+
 Files are written atomically (temporary file, then rename). Names are generated here; a name
 that arrives from a workflow is checked so that it can never point outside the artifact folder.
 """
@@ -16,11 +20,15 @@ from typing import Any, Callable
 
 import numpy as np
 from PIL import Image, PngImagePlugin
+from safetensors import SafetensorError
+from safetensors.numpy import load as load_safetensors
+from safetensors.numpy import save as save_safetensors
 
 from nodeeditor.core.errors import NodeEditorError
 from nodeeditor.core.files import atomic_write_bytes
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+TENSOR_KEY = "tensor"
 THUMBNAIL_SIZE = 128
 
 
@@ -88,10 +96,8 @@ class FileArtifactStore:
 
     def save_tensor(self, array: np.ndarray, *, kind: str = "tensor", session_id: str | None = None,
                     node_id: str | None = None) -> str:
-        name = f"{kind[:4]}_{uuid.uuid4().hex}.npy"
-        buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-        data = buffer.getvalue()
+        name = f"{kind[:4]}_{uuid.uuid4().hex}.safetensors"
+        data = save_safetensors({TENSOR_KEY: np.ascontiguousarray(array)}, metadata={"kind": kind})
         atomic_write_bytes(self.path_of(name), data, durable=False)
         self._record(ArtifactRecord(name, kind, len(data), list(array.shape), session_id, node_id))
         return name
@@ -99,11 +105,16 @@ class FileArtifactStore:
     def load_tensor(self, name: str) -> np.ndarray:
         path = self.path_of(name)
         try:
-            return np.load(path, allow_pickle=False)
+            if name.endswith(".npy"):
+                return np.load(path, allow_pickle=False)
+            tensors = load_safetensors(path.read_bytes())
         except FileNotFoundError:
             raise ArtifactError(f"tensor {name!r} is missing from {path.parent}") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, SafetensorError) as exc:
             raise ArtifactError(f"tensor {name!r} ({path}) cannot be read: {exc}") from None
+        if TENSOR_KEY not in tensors:
+            raise ArtifactError(f"tensor {name!r} ({path}) holds no tensor named {TENSOR_KEY!r}")
+        return tensors[TENSOR_KEY]
 
     def thumbnail(self, name: str, size: int = THUMBNAIL_SIZE) -> Path:
         """A small PNG of an image artifact, made once and kept beside the images."""

@@ -19,6 +19,9 @@ KIND_COLORS: dict[str, str] = {
     "latents": "#e57373",
     "conditioning": "#ffd54f",
     "color": "#4db6ac",
+    "unet": "#7986cb",
+    "clip": "#aed581",
+    "vae": "#ff8a65",
     "any": "#b0bec5",
 }
 """Socket and link colour per kind (the legend in the README)."""
@@ -32,6 +35,7 @@ CATEGORY_COLORS: dict[str, str] = {
     "image": "#6b46c1",
     "latents": "#c53030",
     "conditioning": "#b7791f",
+    "models": "#3949ab",
     "flow": "#555555",
 }
 
