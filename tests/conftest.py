@@ -37,3 +37,23 @@ def pytest_sessionfinish(session, exitstatus):
     if reran and exitstatus == pytest.ExitCode.OK:
         reporter.write_line(f"{reran} test(s) passed only when rerun: failing the run", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    """A tiny real diffusion model (tests/tiny_model.py), built once per run."""
+    from tiny_model import build
+
+    return build(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture
+def models():
+    """The process's model cache, emptied so that each test counts its own loads."""
+    from nodeeditor.engine import model_cache
+
+    cache = model_cache.shared()
+    cache.clear()
+    cache.figures = model_cache.CacheFigures()
+    yield cache
+    cache.clear()

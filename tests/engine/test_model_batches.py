@@ -1,0 +1,34 @@
+"""Batches of model sessions in the worker: one load per checkpoint, a bad file fails only its session."""
+
+from __future__ import annotations
+
+from text_to_image_workflow import text_to_image
+
+from nodeeditor.core.batch import Batch
+from nodeeditor.store.queue import FAILED
+
+from .conftest import axis_batch
+
+
+def test_a_batch_of_three_prompts_by_two_seeds_loads_the_model_once(store, worker, tiny, models):
+    batch = Batch.model_validate({"runs": 1, "data": [
+        [{"node": "positive", "field": "prompt", "items": ["a red cube", "a blue ball", "a green cone"]}],
+        [{"node": "noise", "field": "seed", "items": [1, 2]}, {"node": "denoise", "field": "seed", "items": [1, 2]}],
+    ]})
+    store.queue.enqueue(text_to_image(str(tiny.folder), steps=2), batch)
+    assert worker.run_until_empty() == {"completed": 6, "failed": 0, "canceled": 0}
+    assert models.figures.loads == 1
+    images = [item.summary["outputs"]["decode.image"] for item in store.queue.list_items()]
+    assert len(set(images)) == 6
+    by_type = {s.node_type: s for s in store.stats.by_node_type()}
+    assert by_type["main_model_loader"].cache_hits == 5
+    assert by_type["denoise_latents"].calls == 6
+
+
+def test_a_missing_model_file_fails_only_its_session_and_names_the_file(store, worker, tiny, models, tmp_path):
+    missing = tmp_path / "gone.safetensors"
+    store.queue.enqueue(text_to_image(str(tiny.folder), steps=2),
+                        axis_batch("loader", "model", [str(tiny.folder), str(missing), str(tiny.single_file)]))
+    assert worker.run_until_empty() == {"completed": 2, "failed": 1, "canceled": 0}
+    (failed,) = store.queue.list_items(status=FAILED)
+    assert failed.index == 1 and str(missing) in failed.error and "'loader'" in failed.error
