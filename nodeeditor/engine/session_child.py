@@ -62,6 +62,8 @@ class Outcome:
     outputs: dict[str, str] = field(default_factory=dict)
     images: list[str] = field(default_factory=list)
     duration_s: float = 0.0
+    models: dict[str, Any] = field(default_factory=dict)
+    """The child's model cache figures (loads, hits, load time), empty until a model node ran."""
 
 
 def _die_with_parent() -> None:
@@ -133,6 +135,7 @@ class _Runner:
     def run(self, job: Job) -> Outcome:
         from nodeeditor.core.errors import GraphValidationError
 
+        from . import model_cache
         from .events import NodeCompleted, NodeStarted
         from .runner import run_workflow, summarize
 
@@ -160,7 +163,7 @@ class _Runner:
             return Outcome("failed", f"{where}{type(exc).__name__}: {exc}".rstrip(": "),
                            traceback.format_exc(), duration_s=time.perf_counter() - began)
         outcome = Outcome(cast(Ended, result.status), stats=result.stats, images=images,
-                          duration_s=time.perf_counter() - began)
+                          duration_s=time.perf_counter() - began, models=model_cache.figures())
         if result.error is not None:
             outcome.error, outcome.traceback = str(result.error), result.error.traceback or ""
         elif result.status == "completed":

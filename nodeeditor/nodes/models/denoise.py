@@ -53,7 +53,8 @@ class DenoiseLatentsInvocation(BaseNode):
     """Runs the UNet over noise (text to image) or over latents (image to image) for a number of
     steps, guided by positive and negative conditioning."""
 
-    unet: UNetField = InputField(title="UNet", description="The UNet, from a Main Model Loader", input=InputKind.CONNECTION)
+    unet: UNetField = InputField(title="UNet", description="The UNet, from a Main Model Loader",
+                                 input=InputKind.CONNECTION)
     positive_conditioning: ConditioningField = InputField(description="What the image should show",
                                                           input=InputKind.CONNECTION)
     negative_conditioning: ConditioningField | None = InputField(

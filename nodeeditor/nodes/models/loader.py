@@ -8,9 +8,9 @@ from typing import Any
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.errors import LocatedError, MissingExtraError
 from nodeeditor.core.fields import ClipField, UNetField, VAEField
-from nodeeditor.core.node import BaseNode, BaseOutput, InputField, OutputField
+from nodeeditor.core.node import BaseNode, BaseOutput, InputField, OutputField, Widget
 
-from .extra import model_node
+from .extra import model_node, require
 from .files import Identity, identify
 from .loading import LoadedModel, load
 
@@ -65,7 +65,8 @@ class MainModelLoaderInvocation(BaseNode):
     .ckpt file) into the worker's model cache, offline; outputs references, never weights."""
 
     model: str = InputField("", description="A diffusers folder or a .safetensors/.ckpt file; empty: "
-                                            "default_model in the [models] settings (or NODEEDITOR_MODEL)")
+                                            "default_model in the [models] settings (or NODEEDITOR_MODEL)",
+                            widget=Widget.FILE, file_filter="Checkpoints (*.safetensors *.ckpt)")
 
     @classmethod
     def cache_identity(cls, inputs: dict[str, Any]) -> Any:
@@ -77,6 +78,7 @@ class MainModelLoaderInvocation(BaseNode):
             return uuid.uuid4().hex
 
     def invoke(self, context: InvocationContext) -> ModelLoaderOutput:
+        require()
         identity = identify(model_path(context, self.model), "model")
         hits = context.models.figures.hits
         model = loaded_model(context, identity, "model")

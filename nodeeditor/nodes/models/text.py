@@ -8,7 +8,7 @@ import numpy as np
 
 from nodeeditor.core.context import InvocationContext
 from nodeeditor.core.fields import ClipField, ConditioningField
-from nodeeditor.core.node import BaseNode, InputField, InputKind
+from nodeeditor.core.node import BaseNode, InputField, InputKind, Widget
 
 from ..conditioning import ConditioningOutput
 from .extra import model_node, require
@@ -45,8 +45,9 @@ class PromptToConditioningInvocation(BaseNode):
     """Encodes a prompt with the model's CLIP text encoder (both of SDXL's); words past the
     encoder's 77 tokens are dropped."""
 
-    clip: ClipField = InputField(title="CLIP", description="The text encoder, from a Main Model Loader", input=InputKind.CONNECTION)
-    prompt: str = InputField("", description="The text to encode", ui={"multiline": True})
+    clip: ClipField = InputField(title="CLIP", description="The text encoder, from a Main Model Loader",
+                                 input=InputKind.CONNECTION)
+    prompt: str = InputField("", description="The text to encode", widget=Widget.MULTILINE)
 
     def invoke(self, context: InvocationContext) -> ConditioningOutput:
         require()
