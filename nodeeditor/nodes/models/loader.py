@@ -45,7 +45,13 @@ def loaded_model(context: InvocationContext, identity: Identity, field: str) -> 
 
 
 def model_of(context: InvocationContext, ref: Reference, field: str) -> LoadedModel:
-    """The model a UNet/Clip/VAE reference names, refusing a file that changed since."""
+    """The model a UNet/Clip/VAE reference names, refusing a file that changed since.
+
+    A cached model is taken as it is: the loader's cache key already holds the file's identity, so
+    an edited file gives new references, and nothing is stat'ed again for every node."""
+    key = ("model", ref.path, ref.size, ref.mtime_ns)
+    if key in context.models:
+        return context.models.get(key, lambda: load(Identity(ref.path, ref.size, ref.mtime_ns)))
     identity = identify(ref.path, field)
     if (identity.size, identity.mtime_ns) != (ref.size, ref.mtime_ns):
         raise LocatedError(f"model {ref.path} changed after it was loaded; run the loader again", field=field)

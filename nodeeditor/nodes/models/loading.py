@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class LoadedModel:
     dtype: Any
     text_encoder_2: Any = None
     tokenizer_2: Any = None
+    schedulers: dict[str, Any] = field(default_factory=dict)
+    """One scheduler per sampler name, copied for each run."""
 
     @property
     def vae_scale(self) -> int:

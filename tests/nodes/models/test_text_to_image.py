@@ -62,10 +62,12 @@ def test_every_scheduler_denoises_reporting_its_steps(h, tiny, models, scheduler
     assert image.std() > 1
 
 
-def test_denoising_shows_a_preview_image_of_the_latents(h, tiny, models):
-    h.run_graph(text_to_image(str(tiny.folder), steps=2))
+def test_denoising_shows_preview_images_of_the_latents_while_it_runs(h, tiny, models, monkeypatch):
+    monkeypatch.setattr("nodeeditor.engine.context.PROGRESS_INTERVAL_S", 0.0)
+    monkeypatch.setattr("nodeeditor.nodes.models.denoise.PREVIEW_INTERVAL_S", 0.0)
+    h.run_graph(text_to_image(str(tiny.folder), steps=3))
     previews = [e.preview for e in h.events if isinstance(e, NodeProgress) and e.node_id == "denoise" and e.preview]
-    assert previews
+    assert len(previews) == 3  # after steps 1 and 2, then the result's own
     assert h.artifacts.load_image(previews[-1]).size == (8, 8)  # one pixel per latent cell
 
 
