@@ -6,7 +6,7 @@ from text_to_image_workflow import text_to_image
 
 from nodeeditor.core.batch import Batch
 from nodeeditor.engine.events import SessionCompleted
-from nodeeditor.store.queue import FAILED
+from nodeeditor.store.status import SessionStatus
 
 from .conftest import axis_batch
 from .test_worker import wait_for
@@ -36,5 +36,5 @@ def test_a_missing_model_file_fails_only_its_session_and_names_the_file(store, w
     store.queue.enqueue(text_to_image(str(tiny.folder), steps=2),
                         axis_batch("loader", "model", [str(tiny.folder), str(missing), str(tiny.single_file)]))
     assert worker.run_until_empty() == {"completed": 2, "failed": 1, "canceled": 0}
-    (failed,) = store.queue.list_items(status=FAILED)
+    (failed,) = store.queue.list_items(status=SessionStatus.FAILED)
     assert failed.index == 1 and str(missing) in failed.error and "'loader'" in failed.error
