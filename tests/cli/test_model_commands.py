@@ -16,7 +16,7 @@ from nodeeditor.cli import main
 from nodeeditor.core.workflow import save_workflow
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "resources" / "templates" / "text_to_image.json"
+TEMPLATE = ROOT / "resources" / "templates" / "07_text_to_image.json"
 HEAVY = ("torch", "diffusers", "transformers")
 BLOCK_EXTRA = "import sys; sys.modules.update(dict.fromkeys(['torch', 'diffusers', 'transformers']));"
 
