@@ -50,7 +50,7 @@ def test_a_missing_or_damaged_model_file_exits_1_naming_the_file(capsys, tmp_pat
     save_workflow(text_to_image(str(model)), flow)
     code, _, err = run(capsys, "run", str(flow))
     assert code == 1
-    assert f"error: node 'loader' (main_model_loader) failed: field 'model': model" in err and str(model) in err
+    assert "node 'loader' (main_model_loader) failed: field 'model': model" in err and str(model) in err
 
 
 def test_without_the_extra_a_model_node_says_how_to_install_it_without_a_traceback(tmp_path, tiny):
