@@ -93,7 +93,7 @@ def test_a_long_input_label_fits_before_its_value(window, drive):
     from PySide6.QtGui import QFontMetricsF
 
     from nodeeditor.ui import theme
-    from nodeeditor.ui.canvas.node_item import LABEL_X
+    from nodeeditor.ui.canvas.node_rows import LABEL_X
 
     drive.add("l", "load_image", 0, 0)
     item = window.scene.node_items["l"]

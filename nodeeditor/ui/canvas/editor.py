@@ -29,7 +29,8 @@ from .interactions import CutLinksInteraction, Interaction, MoveInteraction, New
 from .link_item import LinkItem
 from .link_rules import PendingLink, iterate_fixes
 from .model import Document
-from .node_item import REROUTE, NodeItem, Row
+from .node_item import NodeItem
+from .node_rows import REROUTE, Row
 from .scene import CanvasScene
 
 ITERATE = "iterate"

@@ -13,7 +13,8 @@ from nodeeditor.core.workflow import Edge, Endpoint
 
 from .. import theme
 from .link_item import LinkItem, bezier
-from .node_item import NodeItem, Row
+from .node_item import NodeItem
+from .node_rows import Row
 
 if TYPE_CHECKING:
     from .editor import CanvasEditor

@@ -20,7 +20,7 @@ from nodeeditor.core.registry import Registry
 from nodeeditor.core.types import Cardinality, SocketType, connection_error, kinds_compatible
 from nodeeditor.core.workflow import Workflow
 
-from .node_item import Row
+from .node_rows import Row
 
 Checker = Callable[[str, Row], "str | None"]
 

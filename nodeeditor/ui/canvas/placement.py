@@ -9,7 +9,7 @@ from nodeeditor.core.node import NodeSpec
 from nodeeditor.core.workflow import NodeData
 
 from .. import theme
-from .node_item import REROUTE, rows_for
+from .node_rows import REROUTE, rows_for
 
 MARGIN = 16.0
 

@@ -26,7 +26,8 @@ from .frame_item import FrameItem
 from .link_item import LinkItem, pens
 from .link_rules import Checker, make_checker
 from .model import Document, gc_paused
-from .node_item import NO_FLOWS, NodeItem, Row
+from .node_item import NO_FLOWS, NodeItem
+from .node_rows import Row
 
 PIXMAP_CACHE_KB = 256 * 1024
 """Item caches live in QPixmapCache; Qt's 10 MB default holds ~50 nodes at 100 % zoom and thrashes."""
