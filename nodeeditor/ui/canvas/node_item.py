@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsSceneHoverEvent,
                                QStyleOptionGraphicsItem, QWidget)
 
 from nodeeditor.core.node import NodeSpec
-from nodeeditor.core.types import Cardinality, Kind, SocketType
+from nodeeditor.core.types import Kind, SocketType
 from nodeeditor.core.workflow import NodeData
 
 from .. import theme
 from . import value_display
+from .node_paint import paint_badge, paint_heat, paint_socket
 from .node_rows import REROUTE, VALUE_LEFT, Row, shared_rows
 from .editors import color_of, display_value
 
@@ -353,7 +354,7 @@ class NodeItem(QGraphicsRectItem):
             value_display.paint(painter, top, body.width(), self.shown)
         painter.setOpacity(1.0)
         if self.heat is not None:
-            self._paint_heat(painter, path, body)
+            paint_heat(painter, body, *self.heat)
         if selected or self.issues or self.spec is None:
             color = theme.NODE_SELECTED if selected else theme.NODE_ERROR
             pen = QPen(color, 2)
@@ -363,7 +364,7 @@ class NodeItem(QGraphicsRectItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(body.adjusted(-1, -1, 1, 1), theme.CORNER, theme.CORNER)
         if self.badge is not None:
-            self._paint_badge(painter, *self.badge)
+            paint_badge(painter, *self.badge)
 
     def _paint_dot(self, painter: QPainter, body: QRectF, selected: bool) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -392,8 +393,8 @@ class NodeItem(QGraphicsRectItem):
             if valued:
                 self._paint_value(painter, row)
         if row.has_socket:
-            self._paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,
-                               highlight is not None and not faded)
+            paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,
+                         highlight is not None and not faded)
 
     def _paint_axis_mark(self, painter: QPainter, row: Row) -> None:
         rect = self.value_rect(row)
@@ -431,47 +432,3 @@ class NodeItem(QGraphicsRectItem):
         inner = rect.adjusted(4, 0, -4, 0)
         painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(inner.width())))
-
-    @staticmethod
-    def _paint_socket(painter: QPainter, center: QPointF, socket: SocketType, lit: bool) -> None:
-        color = theme.kind_color(socket.kind)
-        r = theme.SOCKET_R
-        painter.setPen(QPen(QColor("#ffffff") if lit else theme.NODE_OUTLINE, 2 if lit else 1))
-        if socket.cardinality is Cardinality.COLLECTION:
-            painter.setBrush(color)
-            painter.drawRect(QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r))
-        elif socket.cardinality is Cardinality.POLYMORPHIC:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(color, 2))
-            painter.drawRect(QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r))
-            painter.setBrush(color)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawEllipse(center, r * 0.5, r * 0.5)
-        else:
-            painter.setBrush(color)
-            painter.drawEllipse(center, r, r)
-
-    def _paint_heat(self, painter: QPainter, path: QPainterPath, body: QRectF) -> None:
-        color, share = self.heat
-        bar = QColor(color)
-        bar.setAlpha(255)
-        painter.fillRect(QRectF(0, theme.HEADER_H, body.width() * max(0.0, min(1.0, share)), 3), bar)
-        painter.setFont(theme.font(8, True))
-        painter.setPen(QColor("#ffffff"))
-        painter.drawText(QRectF(0, 0, body.width() - theme.PAD, theme.HEADER_H),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{share:.0%}")
-
-    def _paint_badge(self, painter: QPainter, state: str, text: str, progress: float | None) -> None:
-        color = theme.BADGE_COLORS.get(state, theme.TEXT_DIM)
-        painter.setFont(theme.font(8, True))
-        label = text or state
-        width = painter.fontMetrics().horizontalAdvance(label) + 12
-        rect = QRectF(theme.NODE_WIDTH - width, -18, width, 16)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawRoundedRect(rect, 8, 8)
-        painter.setPen(QColor("#ffffff"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
-        if progress is not None:
-            bar = QRectF(0, theme.HEADER_H - 3, theme.NODE_WIDTH * max(0.0, min(1.0, progress)), 3)
-            painter.fillRect(bar, QBrush(color.lighter(130)))
