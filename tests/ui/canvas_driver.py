@@ -49,6 +49,11 @@ class Driver:
     def socket(self, node_id: str, field: str, output: bool) -> QPoint:
         return self.at(self.scene.node_items[node_id].socket_pos(field, output))
 
+    def value_field(self, node_id: str, field: str) -> QPoint:
+        """Where a person clicks to edit an input's value on the node."""
+        item = self.scene.node_items[node_id]
+        return self.at(item.mapToScene(item.value_rect(item.row(field, False)).center()))
+
     def add(self, node_id: str, type_name: str, x: float, y: float, **inputs) -> None:
         doc = self.document
         doc.undo_stack.push(AddItemsCommand(doc, [NodeData(id=node_id, type=type_name, position=(x, y),

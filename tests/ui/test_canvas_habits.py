@@ -30,9 +30,7 @@ def test_m_bypasses_the_selection_and_again_enables_it(window, drive, qtbot):
 
 def test_typing_m_or_h_in_a_value_edits_the_text(window, drive, qtbot):
     drive.add("t", "string", 0, 0)
-    item = window.node_item("t")
-    row = item.row("value", False)
-    drive.click(drive.at(item.mapToScene(item.value_rect(row).center())))
+    drive.click(drive.value_field("t", "value"))
     editor = window.editor.inline_editor.widget()
     qtbot.keyClicks(editor, "hm")
     assert window.document.node("t").inputs["value"] == "hm"

@@ -221,9 +221,7 @@ def test_the_inspector_shows_the_last_run(app, qtbot):
 
 def test_a_seed_beyond_32_bits_can_be_typed_on_the_node(window, drive, qtbot):
     drive.add("n", "noise_image", 0, 0)
-    item = window.node_item("n")
-    row = item.row("seed", False)
-    drive.click(drive.at(item.mapToScene(item.value_rect(row).center())))
+    drive.click(drive.value_field("n", "seed"))
     editor = window.editor.inline_editor.widget()
     editor.selectAll()
     qtbot.keyClicks(editor, "4000000000")
