@@ -148,25 +148,56 @@ class CutLinksInteraction(Interaction):
 
 
 class MoveInteraction(Interaction):
-    """Left-drag of nodes and frames (and the nodes inside the frames): each mouse move sets their
-    positions and updates only the links that touch them; the release records one MoveCommand."""
+    """Left-drag of nodes and frames (and the nodes inside the frames) as one group; the release
+    records one MoveCommand.
+
+    Each mouse move sets the moving items' positions; a link between two moving nodes keeps its
+    shape and is only carried along (its cached picture too), and only the links that cross from
+    the group to a node standing still are bent, once a step. Dragging 500 selected nodes whose
+    links mostly join each other so costs what crosses the group's edge, not every link it holds.
+    """
 
     def __init__(self, editor: "CanvasEditor", items: list[QGraphicsItem], pos: QPointF) -> None:
         super().__init__(editor)
         self.items = items
         self.press = pos
         self.start = {id(item): item.pos() for item in items}
-        self.links = list(dict.fromkeys(link for item in items if isinstance(item, NodeItem) for link in item.links))
+        self._moves = [(item, item.pos()) for item in items]
+        nodes = {item for item in items if isinstance(item, NodeItem)}
+        links = dict.fromkeys(link for item in nodes for link in item.links)
+        self.carried = [link for link in links if link.source in nodes and link.destination in nodes]
+        """Links inside the group: moved whole, their curves unchanged."""
+        self.bent = [link for link in links if link.source not in nodes or link.destination not in nodes]
+        """Links from the group to nodes standing still: their curves follow each step."""
+
+    @property
+    def links(self) -> list[LinkItem]:
+        """Every link that moves or bends with the group."""
+        return self.carried + self.bent
 
     def move(self, event: QGraphicsSceneMouseEvent) -> bool:
         delta = event.scenePos() - self.press
-        for item in self.items:
-            item.setPos(self.start[id(item)] + delta)
-        for link in self.links:
+        for item, start in self._moves:
+            item.setPos(start + delta)
+        for link in self.carried:
+            link.carry(delta)
+        for link in self.bent:
             link.update_path()
+        if self.carried:
+            self.scene.overview_changed()
         return True
+
+    def _settle(self) -> None:
+        """Carried links take their curves at the new places (once, not per step)."""
+        for link in self.carried:
+            link.settle()
+        self.carried = []
 
     def release(self, event: QGraphicsSceneMouseEvent) -> bool:
         """Records the move, then leaves the release to Qt, which lets the pressed item go."""
+        self._settle()
         self.editor.commit_moves(self.items, self.start)
         return False
+
+    def cancel(self) -> None:
+        self._settle()

@@ -53,7 +53,13 @@ def bezier(p1: QPointF, p2: QPointF) -> QPainterPath:
 
 
 class LinkItem(QGraphicsRectItem):
-    """Its curve and rect are set only when an end moves."""
+    """Its curve and rect are set only when an end moves.
+
+    The rect and curve are in scene coordinates while the item sits at (0, 0); a group drag that
+    moves both ends carries it instead (`carry`), and `settle` puts it back when the drag ends."""
+
+    _carried: QPointF | None = None
+    """How far a group drag has carried the link, its curve unchanged (None: not carried)."""
 
     def __init__(self, edge: Edge, source: NodeItem, destination: NodeItem, color: QColor) -> None:
         super().__init__()
@@ -80,24 +86,47 @@ class LinkItem(QGraphicsRectItem):
         return self.source.pos() + self._out, self.destination.pos() + self._in
 
     def update_path(self) -> None:
-        """Follow the ends; a no-op (no geometry change, no repaint) when neither moved."""
-        p1, p2 = self.source.pos() + self._out, self.destination.pos() + self._in
-        line = QLineF(p1, p2)
+        """Follow the ends; a no-op (no geometry change, no repaint) when neither moved.
+        Plain float arithmetic: a group drag bends hundreds of links a step."""
+        if self._carried is not None:
+            self._carried = None
+            self.setPos(0.0, 0.0)
+        line = QLineF(self.source.pos() + self._out, self.destination.pos() + self._in)
         if line == self._line:
             return
         self._line = line
-        dx = max(40.0, abs(p2.x() - p1.x()) * 0.5)  # the control points bezier() uses
-        before = self.rect()
-        self.setRect(QRectF(QPointF(min(p1.x(), p2.x() - dx), min(p1.y(), p2.y())),
-                            QPointF(max(p1.x() + dx, p2.x()), max(p1.y(), p2.y())))
-                     .adjusted(-_PAD, -_PAD, _PAD, _PAD))
+        x1, y1, x2, y2 = line.x1(), line.y1(), line.x2(), line.y2()
+        dx = max(40.0, abs(x2 - x1) * 0.5)  # the control points bezier() uses
+        left, right = min(x1, x2 - dx) - _PAD, max(x1 + dx, x2) + _PAD
+        top, bottom = min(y1, y2) - _PAD, max(y1, y2) + _PAD
+        rect = QRectF(left, top, right - left, bottom - top)
         scene = self.scene()
-        if scene is not None:
-            scene.overview_changed(before.united(self.rect()) if scene.far else None)
+        if scene is None:
+            self.setRect(rect)
+        elif scene.far:
+            before = self.rect()
+            self.setRect(rect)
+            scene.overview_changed(before.united(rect))
+        else:
+            self.setRect(rect)
+            scene.overview_changed(None)
+
+    def carry(self, delta: QPointF) -> None:
+        """Both ends moved by `delta` since the drag began: move the whole link (a translation
+        keeps its geometry and cached picture; nothing is recomputed)."""
+        self._carried = delta
+        self.setPos(delta)
+
+    def settle(self) -> None:
+        """End a carry: back at (0, 0), with the curve between the ends where they now are."""
+        if self._carried is not None:
+            self._carried = None
+            self.setPos(0.0, 0.0)
+            self.update_path()
 
     def line(self) -> QLineF:
-        """Socket to socket: what the overview draws far out."""
-        return self._line
+        """Socket to socket, in scene coordinates: what the overview draws far out."""
+        return self._line if self._carried is None else self._line.translated(self._carried)
 
     def path(self) -> QPainterPath:
         return bezier(self._line.p1(), self._line.p2())

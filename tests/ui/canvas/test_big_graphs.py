@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsRectItem
 
 from nodeeditor.core.workflow import Workflow, parse_workflow
 from nodeeditor.ui.canvas.commands import MoveCommand
-from nodeeditor.ui.canvas.link_item import LinkItem
+from nodeeditor.ui.canvas.link_item import LinkItem, bezier
 from nodeeditor.ui.canvas.node_item import NodeItem
 
 from ..canvas_driver import edge
@@ -127,3 +127,48 @@ def test_far_out_links_are_drawn_as_lines_and_follow_a_moved_node(canvas, drive)
     canvas.document.undo_stack.push(MoveCommand(canvas.document, {"s": ((1600.0, 900.0), (1600.0, -900.0))}))
     assert not _link_pixels_near(canvas, middle, link.color), "the old line is gone"
     assert _link_pixels_near(canvas, link.line().center(), link.color)
+
+
+def test_a_rubber_band_selection_drags_as_a_group_bending_only_the_links_that_leave_it(canvas, drive, monkeypatch):
+    canvas.document.load(layered(1_000))
+    scene, view = canvas.scene, canvas.view
+    view.set_zoom(0.5 / view.zoom())
+    view.centerOn(QPointF(4 * 280.0, 20 * 140.0))
+    # a person drags a rubber band from the gap between two columns over three columns and ten rows
+    drive.drag(drive.at(QPointF(2 * 280.0 + 240, 15 * 140.0 - 30)), drive.at(QPointF(5 * 280.0 + 240, 25 * 140.0 - 30)))
+    group = {item for item in scene.node_items.values() if item.isSelected()}
+    assert len(group) == 30
+    links = {link for item in group for link in item.links}
+    inside = {link for link in links if link.source in group and link.destination in group}
+    leaving = links - inside
+    assert inside and leaving
+    before = {edge: link.path() for edge, link in scene.link_items.items()}
+    places = {item.node_id: item.pos() for item in scene.node_items.values()}
+    bent: Counter = Counter()
+    original = LinkItem.update_path
+    monkeypatch.setattr(LinkItem, "update_path", lambda self: (bent.update([self]), original(self))[1])
+
+    grip = next(iter(group)).pos() + QPointF(60, 10)
+    steps = 5
+    drive.drag(drive.at(grip), drive.at(grip + QPointF(100, 60)), steps=steps)
+
+    delta = QPointF(100, 60)
+    for node_id, place in places.items():
+        item = scene.node_items[node_id]
+        assert item.pos() == (place + delta if item in group else place), node_id
+        assert canvas.document.node(node_id).position == (item.pos().x(), item.pos().y())
+    assert all(bent[link] == steps for link in leaving)  # bent once a step
+    assert all(bent[link] <= 1 for link in inside)  # carried whole, its curve made once when dropped
+    assert set(bent) <= links  # links away from the group are never asked
+    for edge, link in scene.link_items.items():
+        assert link.pos() == QPointF(0, 0)
+        source, destination = link.ends()
+        assert link.path() == bezier(source, destination)
+        if link in inside:
+            assert link.path() == before[edge].translated(delta)
+        elif link not in leaving:
+            assert link.path() == before[edge]
+    assert canvas.document.undo_stack.count() == 1
+    canvas.document.undo_stack.undo()
+    assert all(scene.node_items[node_id].pos() == place for node_id, place in places.items())
+    assert all(link.path() == before[edge] for edge, link in scene.link_items.items())
