@@ -185,6 +185,7 @@ class MoveInteraction(Interaction):
             link.update_path()
         if self.carried:
             self.scene.overview_changed()
+        self.scene.nodes_changed()
         return True
 
     def _settle(self) -> None:

@@ -1,6 +1,7 @@
 """One QGraphicsItem per node: header, rows, painted sockets and values, badges. No child items.
 
-Below theme.LOD_DETAIL zoom a node paints as a plain box: that is what keeps fit-all fast.
+Below theme.LOD_DETAIL zoom the scene draws nodes as boxes itself (overview.py); a node in a bare
+scene paints its own box there. That is what keeps fit-all fast.
 Its bounding rect is a QGraphicsRectItem's rect, held by Qt: indexing, panning and selecting never
 ask Python for it, and Python runs only to paint a node on screen or to test a hit on it.
 """
@@ -95,13 +96,25 @@ class NodeItem(QGraphicsRectItem):
         m = theme.SOCKET_R + 3
         bounds = QRectF(-m, -20, theme.NODE_WIDTH + 2 * m, self._height + 20 + m)  # badge above
         if bounds != self.rect():
+            before = self.sceneBoundingRect()
             self.setRect(bounds)
+            self._look_changed(before)
 
     def move_to(self, x: float, y: float) -> None:
         """Put the node at (x, y) and bring its links along."""
+        before = self.sceneBoundingRect()
         self.setPos(x, y)
         for link in self.links:
             link.update_path()
+        self._look_changed(before)
+
+    def _look_changed(self, before: QRectF | None = None) -> None:
+        """Far out the scene draws this node's box (overview.py): tell it, naming the area to redraw."""
+        scene = self.scene()
+        changed = getattr(scene, "nodes_changed", None)  # a bare QGraphicsScene draws no boxes
+        if changed is not None:
+            rect = self.sceneBoundingRect() if scene.far else None
+            changed(rect.united(before) if rect is not None and before is not None else rect)
 
     def body_rect(self) -> QRectF:
         if self.compact:
@@ -206,6 +219,7 @@ class NodeItem(QGraphicsRectItem):
             self.issues = issues
             self.setToolTip("\n".join(m for ms in issues.values() for m in ms))
             self.update()
+            self._look_changed()
 
     def set_badge(self, state: str | None, text: str = "", progress: float | None = None) -> None:
         """Paint a run badge: state is queued/running/done/failed/cached, or None to clear.
@@ -221,6 +235,7 @@ class NodeItem(QGraphicsRectItem):
         if heat != self.heat:
             self.heat = heat
             self.update()
+            self._look_changed()
 
     def set_axis_marks(self, marks: dict[str, str]) -> None:
         """Mark inputs used as batch axes: the marker replaces the value in the row."""

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from typing import Any, Protocol
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -23,11 +23,12 @@ from nodeeditor.core.workflow import Edge
 
 from .. import theme
 from .frame_item import FrameItem
-from .link_item import LinkItem, pens
+from .link_item import LinkItem
 from .link_rules import Checker, make_checker
 from .model import Document, gc_paused
 from .node_item import NO_FLOWS, NodeItem
 from .node_rows import Row
+from .overview import Overview
 
 PIXMAP_CACHE_KB = 256 * 1024
 """Item caches live in QPixmapCache; Qt's 10 MB default holds ~50 nodes at 100 % zoom and thrashes."""
@@ -55,8 +56,7 @@ class CanvasScene(QGraphicsScene):
         self._far = False
         self._checker: Checker | None = None
         self._lit: dict[str, dict[tuple[str, bool], bool]] = {}
-        """Zoomed out past theme.LOD_DETAIL (the view says so): link items hand their drawing to the overview."""
-        self._lines: list[tuple[QPen, list[QLineF]]] | None = None
+        self.overview = Overview(self)
         self.selectionChanged.connect(self._selection_changed)  # a method: disconnected when the scene goes
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -157,10 +157,11 @@ class CanvasScene(QGraphicsScene):
         for item in items:
             if cached:
                 item.setCacheMode(self._cache_mode)
-            if self._far and isinstance(item, LinkItem):
+            if self._far and (isinstance(item, LinkItem) or isinstance(item, NodeItem) and not item.compact):
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
             self.addItem(item)
         self.overview_changed()
+        self.nodes_changed()
 
     def _remove_items(self, items: list[QGraphicsItem]) -> None:
         """Remove items newest first, so Qt takes each from the end of its item list (removing
@@ -171,6 +172,7 @@ class CanvasScene(QGraphicsScene):
         for item in reversed(items):
             self.removeItem(item)
         self.overview_changed()
+        self.nodes_changed()
 
     def _frame_added(self, frame_id: str) -> None:
         item = FrameItem(self.document.frame(frame_id))
@@ -194,39 +196,39 @@ class CanvasScene(QGraphicsScene):
             return
         self._cache_mode = mode
         self._far = mode == QGraphicsItem.CacheMode.NoCache
+        no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
         for item in self.node_items.values():
             item.setCacheMode(mode)
+            if not item.compact:
+                item.setFlag(no_contents, self._far)
         for link in self.link_items.values():
             link.setCacheMode(mode)
-            link.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self._far)
+            link.setFlag(no_contents, self._far)
         self.overview_changed()
+        self.nodes_changed()
 
-    # -- links far out: one hairline each, drawn in one call per colour ---------------------
+    # -- far out: the scene draws links and nodes itself (overview.py) -------------------------
     def _selection_changed(self) -> None:
-        self.overview_changed()
+        """Far out, only the selected lines and boxes are made again, and only then redrawn."""
+        if self.overview.selection_changed(self._far):
+            self.update()
 
     def overview_changed(self, rect: QRectF | None = None) -> None:
-        """Links moved, came, went or changed selection: redraw the overview there (everywhere).
+        """Links moved, came or went: far out, redraw them there (everywhere)."""
+        self.overview.links_changed()
+        if self._far:
+            self.update(rect) if rect is not None else self.update()
 
-        Far out (below theme.LOD_DETAIL) links have no contents of their own: painting 20,000 link
-        items cost a Python call each, more than a bare canvas's whole frame; drawLines does not."""
-        self._lines = None
+    def nodes_changed(self, rect: QRectF | None = None) -> None:
+        """Nodes moved, came or went, or changed their far-out look (heat, issues, height)."""
+        self.overview.nodes_changed()
         if self._far:
             self.update(rect) if rect is not None else self.update()
 
     @property
     def far(self) -> bool:
+        """Zoomed out past theme.LOD_DETAIL: links and nodes hand their drawing to the overview."""
         return self._far
-
-    def _overview(self) -> list[tuple[QPen, list[QLineF]]]:
-        if self._lines is None:
-            groups: dict[int, tuple[QPen, list[QLineF]]] = {}
-            for link in self.link_items.values():
-                if link.isVisible():
-                    color = theme.LINK_SELECTED if link.isSelected() else link.color
-                    groups.setdefault(color.rgba(), (pens(color)[1], []))[1].append(link.line())
-            self._lines = list(groups.values())
-        return self._lines
 
     def validate(self) -> list[GraphIssue]:
         """Show the core's validation issues on the nodes they name; returns them all."""
@@ -362,6 +364,9 @@ class CanvasScene(QGraphicsScene):
             painter.drawLine(QPointF(left, y), QPointF(rect.right() + step, y))
             y += step
         if scale < theme.LOD_DETAIL:
-            for link_pen, lines in self._overview():
-                painter.setPen(link_pen)
-                painter.drawLines(lines)
+            self.overview.draw_links(painter)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """Far out, node boxes over the links and frames (the node items have no contents then)."""
+        if self._far:
+            self.overview.draw_nodes(painter)

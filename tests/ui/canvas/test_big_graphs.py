@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from nodeeditor.core.workflow import Workflow, parse_workflow
+from nodeeditor.ui import theme
 from nodeeditor.ui.canvas.commands import MoveCommand
 from nodeeditor.ui.canvas.link_item import LinkItem, bezier
 from nodeeditor.ui.canvas.node_item import NodeItem
@@ -172,3 +173,35 @@ def test_a_rubber_band_selection_drags_as_a_group_bending_only_the_links_that_le
     canvas.document.undo_stack.undo()
     assert all(scene.node_items[node_id].pos() == place for node_id, place in places.items())
     assert all(link.path() == before[edge] for edge, link in scene.link_items.items())
+
+
+def _pixel(canvas, point: QPointF):
+    at = canvas.view.mapFromScene(point)
+    return canvas.view.viewport().grab().toImage().pixelColor(at.x(), at.y()).rgb()
+
+
+def test_far_out_the_scene_draws_the_node_boxes_and_they_follow_selection_and_moves(calls, canvas, drive, qtbot):
+    canvas.document.load(layered(300))
+    view, scene = canvas.view, canvas.scene
+    node = scene.node_items["n150"]
+    view.set_zoom(0.3 / view.zoom())
+    view.centerOn(node.pos())
+    qtbot.wait(10)
+    header = QPointF(100, 8)
+    edge_middle = QPointF(0, node.body_rect().height() / 2)
+    math = theme.category_color("math").rgb()
+    calls.clear()
+    assert _pixel(canvas, node.pos() + header) == math
+    assert calls["paint"] == 0, "far out no node or link paints itself"
+    assert _pixel(canvas, node.pos() + edge_middle) != theme.NODE_SELECTED.rgb()
+
+    drive.click(drive.at(node.pos() + QPointF(100, 40)))
+    assert scene.selected_node_ids() == ["n150"]
+    assert _pixel(canvas, node.pos() + edge_middle) == theme.NODE_SELECTED.rgb()
+
+    old = node.pos()
+    canvas.document.undo_stack.push(MoveCommand(canvas.document, {"n150": ((old.x(), old.y()), (old.x() + 1400, old.y()))}))
+    view.centerOn(old + QPointF(700, 0))
+    assert _pixel(canvas, old + header) != math
+    assert _pixel(canvas, node.pos() + header) == math
+    assert calls["paint"] == 0
