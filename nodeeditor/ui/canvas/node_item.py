@@ -116,6 +116,11 @@ class NodeItem(QGraphicsRectItem):
             rect = self.sceneBoundingRect() if scene.far else None
             changed(rect.united(before) if rect is not None and before is not None else rect)
 
+    @property
+    def height(self) -> float:
+        """The body's height (0 for a reroute dot)."""
+        return self._height
+
     def body_rect(self) -> QRectF:
         if self.compact:
             return QRectF(-DOT_R, -DOT_R, 2 * DOT_R, 2 * DOT_R)

@@ -64,9 +64,10 @@ class Overview:
 
     def selection_changed(self, far: bool) -> bool:
         """Forget (near) or remake (far) the selected lines and boxes; whether a redraw is due."""
-        if not far:
+        if not far or self._boxes is None:  # the boxes are made again when next drawn
+            due = far
             self._picked = self._chosen = None
-            return False
+            return due
         picked, chosen = self._selection()
         due = bool(picked or chosen or self._picked or self._chosen)
         self._picked, self._chosen = picked, chosen
@@ -100,20 +101,30 @@ class Overview:
         if self._boxes is None:
             boxes = Boxes()
             width, header = float(theme.NODE_WIDTH), float(theme.HEADER_H)
+            fills, tints, outlines, bodies = boxes.fills, boxes.tints, boxes.outlines, boxes.body
+            body_color = theme.NODE_BODY
+            fills[body_color.rgba()] = (body_color, [])
+            all_bodies = fills[body_color.rgba()][1]
+            heads: dict[str | None, list[QRectF]] = {}
             for item in self.scene.node_items.values():
                 if item.compact or not item.isVisible():
                     continue  # reroute dots paint themselves
                 pos = item.pos()
                 x, y = pos.x(), pos.y()
-                body = boxes.body[item] = QRectF(x, y, width, item.body_rect().height())
-                boxes.add(boxes.fills, theme.NODE_BODY, body)
+                body = bodies[item] = QRectF(x, y, width, item.height)
+                all_bodies.append(body)
                 spec = item.spec
-                boxes.add(boxes.fills, theme.category_color(spec.category) if spec else theme.NODE_MISSING,
-                           QRectF(x, y, width, header))
+                category = spec.category if spec is not None else None
+                head = heads.get(category)
+                if head is None:
+                    color = theme.category_color(category) if spec is not None else theme.NODE_MISSING
+                    head = heads[category] = []
+                    fills[-len(heads)] = (color, head)  # keyed apart from the body: a category may share its colour
+                head.append(QRectF(x, y, width, header))
                 if item.heat is not None:
-                    boxes.add(boxes.tints, item.heat[0], body)
+                    Boxes.add(tints, item.heat[0], body)
                 if item.issues or spec is None:
-                    boxes.outlines.append(body)
+                    outlines.append(body)
             self._boxes = boxes
         return self._boxes
 
