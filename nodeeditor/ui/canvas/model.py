@@ -131,8 +131,12 @@ class Document(QObject):
         self.changed.emit()
 
     def snapshot(self) -> Workflow:
-        """A copy of the whole workflow as it stands (whatever level is shown), for saving and running."""
-        return self.root.model_copy(deep=True)
+        """A copy of the whole workflow as it stands (whatever level is shown), for saving and running.
+
+        Later edits do not reach it: its nodes, input dicts, frames, subgraphs and meta are its own,
+        and values and edges are never changed in place (see `_own_copy`). A deep copy of 10,000
+        nodes cost ~1 s of a save."""
+        return _own_copy(self.root)
 
     @property
     def modified(self) -> bool:

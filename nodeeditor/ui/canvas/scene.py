@@ -15,10 +15,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
-from nodeeditor.core.graph import Graph, GraphIssue, infer_types, validate_graph
+from nodeeditor.core.graph import GraphIssue
 from nodeeditor.core.ports import node_spec
 from nodeeditor.core.registry import Registry
-from nodeeditor.core.types import Kind, SocketType
+from nodeeditor.core.types import Kind
 from nodeeditor.core.workflow import Edge
 
 from .. import theme
@@ -26,8 +26,9 @@ from .frame_item import FrameItem
 from .link_item import LinkItem
 from .link_rules import Checker, make_checker
 from .model import Document, gc_paused
-from .node_item import NO_FLOWS, NodeItem
+from .node_item import NodeItem
 from .node_rows import Row
+from .issues import show_issues
 from .overview import Overview
 
 PIXMAP_CACHE_KB = 256 * 1024
@@ -275,25 +276,8 @@ class CanvasScene(QGraphicsScene):
         return self._far
 
     def validate(self) -> list[GraphIssue]:
-        """Show the core's validation issues on the nodes they name; returns them all."""
-        by_node: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
-        issues = validate_graph(self.document.root, self.registry)
-        prefix = self.document.level_prefix()  # inside a subgraph the paths start with it
-        for issue in issues:
-            if issue.node is None or not issue.node.startswith(prefix):
-                continue
-            node_id = issue.node[len(prefix):]
-            if "/" in node_id:  # deeper inside: on the subgraph node that holds it
-                by_node[node_id.split("/", 1)[0]][None].append(str(issue))
-            else:
-                by_node[node_id][issue.field].append(issue.message)
-        flows: dict[str, dict[str, SocketType]] = defaultdict(dict)
-        for (node_id, field), socket in infer_types(self.registry, Graph(self.document.workflow)).items():
-            flows[node_id][field] = socket
-        for node_id, item in self.node_items.items():
-            item.set_issues(dict(by_node.get(node_id, {})))
-            item.flows = flows.get(node_id, NO_FLOWS)
-        return issues
+        """Show the core's validation issues on the nodes they name (issues.py); returns them all."""
+        return show_issues(self)
 
     # -- queries ----------------------------------------------------------------------------
     def view_transform(self) -> QTransform:
