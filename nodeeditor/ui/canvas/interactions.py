@@ -167,6 +167,8 @@ class MoveInteraction(Interaction):
         links = dict.fromkeys(link for item in nodes for link in item.links)
         self.carried = [link for link in links if link.source in nodes and link.destination in nodes]
         """Links inside the group: moved whole, their curves unchanged."""
+        for link in self.carried:
+            link.carry()
         self.bent = [link for link in links if link.source not in nodes or link.destination not in nodes]
         """Links from the group to nodes standing still: their curves follow each step."""
 
@@ -180,7 +182,7 @@ class MoveInteraction(Interaction):
         for item, start in self._moves:
             item.setPos(start + delta)
         for link in self.carried:
-            link.carry(delta)
+            link.setPos(delta)
         for link in self.bent:
             link.update_path()
         if self.carried:

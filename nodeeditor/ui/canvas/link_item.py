@@ -22,6 +22,9 @@ from .node_item import NodeItem
 HIT_WIDTH = 10.0
 _PAD = HIT_WIDTH / 2 + 1
 _PENS: dict[int, tuple[QPen, QPen]] = {}
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+"""Looked up once: an enum member costs a Python descriptor call, 20,000 links made 40,000 of them."""
 
 
 def pens(color: QColor) -> tuple[QPen, QPen]:
@@ -58,8 +61,8 @@ class LinkItem(QGraphicsRectItem):
     The rect and curve are in scene coordinates while the item sits at (0, 0); a group drag that
     moves both ends carries it instead (`carry`), and `settle` puts it back when the drag ends."""
 
-    _carried: QPointF | None = None
-    """How far a group drag has carried the link, its curve unchanged (None: not carried)."""
+    _carried = False
+    """A group drag carries the link whole (moved by setPos, its curve unchanged)."""
 
     def __init__(self, edge: Edge, source: NodeItem, destination: NodeItem, color: QColor) -> None:
         super().__init__()
@@ -71,9 +74,9 @@ class LinkItem(QGraphicsRectItem):
         self._in = destination.socket_offset(edge.destination.field, False)
         """Where the sockets sit on their nodes: fixed for a node's life, so a move costs two additions."""
         self._line: QLineF | None = None
-        self.setPen(Qt.PenStyle.NoPen)
+        self.setPen(_NO_PEN)
         self.setZValue(-1)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlag(_SELECTABLE)
         self.update_path()
 
     def refresh_ends(self) -> None:
@@ -88,8 +91,8 @@ class LinkItem(QGraphicsRectItem):
     def update_path(self) -> None:
         """Follow the ends; a no-op (no geometry change, no repaint) when neither moved.
         Plain float arithmetic: a group drag bends hundreds of links a step."""
-        if self._carried is not None:
-            self._carried = None
+        if self._carried:
+            self._carried = False
             self.setPos(0.0, 0.0)
         line = QLineF(self.source.pos() + self._out, self.destination.pos() + self._in)
         if line == self._line:
@@ -111,22 +114,21 @@ class LinkItem(QGraphicsRectItem):
             self.setRect(rect)
             scene.overview_changed(None)
 
-    def carry(self, delta: QPointF) -> None:
-        """Both ends moved by `delta` since the drag began: move the whole link (a translation
-        keeps its geometry and cached picture; nothing is recomputed)."""
-        self._carried = delta
-        self.setPos(delta)
+    def carry(self) -> None:
+        """Both ends move together from now on (a group drag): whoever drags then moves the whole
+        link with setPos, keeping its geometry and cached picture; nothing is recomputed."""
+        self._carried = True
 
     def settle(self) -> None:
         """End a carry: back at (0, 0), with the curve between the ends where they now are."""
-        if self._carried is not None:
-            self._carried = None
+        if self._carried:
+            self._carried = False
             self.setPos(0.0, 0.0)
             self.update_path()
 
     def line(self) -> QLineF:
         """Socket to socket, in scene coordinates: what the overview draws far out."""
-        return self._line if self._carried is None else self._line.translated(self._carried)
+        return self._line.translated(self.pos()) if self._carried else self._line
 
     def path(self) -> QPainterPath:
         return bezier(self._line.p1(), self._line.p2())

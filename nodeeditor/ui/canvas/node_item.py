@@ -34,6 +34,8 @@ NO_ISSUES: dict[str | None, list[str]] = {}
 """Shared by every node without issues (set_issues replaces the dict, never changes it)."""
 _SHAPES: dict[tuple[bool, float], QPainterPath] = {}
 _OFFSETS: dict[tuple[float, float], QPointF] = {}
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 NO_FLOWS: dict[str, SocketType] = {}
 """Shared by every node without inferred outputs (most of them); replaced, never changed."""
 
@@ -69,9 +71,9 @@ class NodeItem(QGraphicsRectItem):
         self.axis_marks: dict[str, str] = {}
         """Inputs that are batch axes -> what their marker says instead of the value."""
         self._height = 0.0
-        self.setPen(Qt.PenStyle.NoPen)  # the rect is exactly the bounding rect
+        self.setPen(_NO_PEN)  # the rect is exactly the bounding rect
         self._layout()
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)  # interactions move nodes
+        self.setFlags(_SELECTABLE)  # interactions move nodes
         self.setAcceptHoverEvents(True)
         self.setPos(*node.position)
 

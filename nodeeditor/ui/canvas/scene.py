@@ -7,6 +7,7 @@ Qt's BSP index, so a frame, a hover or a click asks Python only about the items 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from typing import Any, Protocol
@@ -31,8 +32,14 @@ from .node_rows import Row
 from .issues import show_issues
 from .overview import Overview
 
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
+NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 PIXMAP_CACHE_KB = 256 * 1024
 """Item caches live in QPixmapCache; Qt's 10 MB default holds ~50 nodes at 100 % zoom and thrashes."""
+
+
+link_color = functools.lru_cache(maxsize=None)(theme.kind_color)
+"""One colour object per kind, shared by every link of that kind (links only read it)."""
 
 
 class MouseHandler(Protocol):
@@ -127,7 +134,7 @@ class CanvasScene(QGraphicsScene):
             self.link_items[edge] = link
             return link
         row = src.row(edge.source.field, True)
-        color = theme.kind_color(row.type.kind if row else Kind.ANY)
+        color = link_color(row.type.kind if row else Kind.ANY)
         if src.compact:  # a reroute shows the colour of what flows into it
             color = next((link.color for link in src.links if link.destination is src), color)
         link = LinkItem(edge, src, dst, color)
@@ -185,8 +192,8 @@ class CanvasScene(QGraphicsScene):
         """Add items in the current cache mode and far-out look; `reused`: some were in the scene
         before and may carry an older mode, look or selection."""
         mode, far = self._cache_mode, self._far
-        cached = mode != QGraphicsItem.CacheMode.NoCache
-        no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        cached = mode != NO_CACHE
+        no_contents = NO_CONTENTS
         nodes = links = False
         for item in items:
             if cached or reused:
@@ -241,7 +248,7 @@ class CanvasScene(QGraphicsScene):
             return
         self._cache_mode = mode
         self._far = mode == QGraphicsItem.CacheMode.NoCache
-        no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        no_contents = NO_CONTENTS
         for item in self.node_items.values():
             item.setCacheMode(mode)
             if not item.compact:
