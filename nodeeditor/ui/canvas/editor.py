@@ -87,7 +87,7 @@ class CanvasEditor(QObject):
         """Connect, replacing what occupies a single input; refuse with the reason otherwise."""
         if edge in self.scene.link_items:
             return False
-        reason = link_error(self.registry, self.document.workflow, edge)
+        reason = link_error(self.registry, self.document.graph(), edge)
         if reason:
             out = self.scene.node_items[edge.source.node].row(edge.source.field, True)
             inp = self.scene.node_items[edge.destination.node].row(edge.destination.field, False)

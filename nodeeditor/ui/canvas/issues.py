@@ -2,7 +2,7 @@
 flow out of Iterate, Collect and Reroute nodes after what is linked in.
 
 The scene runs it once per opened document and, after structural edits, on a timer that
-coalesces a burst of edits into one run. One graph of the level shown serves both the
+coalesces a burst of edits into one run. The document's graph of the level shown serves both the
 validation and the type inference (at 10,000 nodes each build of it cost ~40 ms).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from nodeeditor.core.graph import Graph, GraphIssue, infer_types, validate_graph
+from nodeeditor.core.graph import GraphIssue, infer_types, validate_graph
 from nodeeditor.core.types import SocketType
 
 from .node_item import NO_FLOWS
@@ -24,7 +24,7 @@ def show_issues(scene: "CanvasScene") -> list[GraphIssue]:
     """Put each issue on the node it names (inside a subgraph: on the subgraph node that holds
     it) and each node's inferred output types on the node; returns every issue of the file."""
     document = scene.document
-    graph = Graph(document.workflow)
+    graph = document.graph()
     issues = validate_graph(document.root, scene.registry,
                             graph=graph if document.workflow is document.root else None)
     by_node: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))

@@ -25,9 +25,11 @@ from .node_rows import Row
 Checker = Callable[[str, Row], "str | None"]
 
 
-def make_checker(workflow: Workflow, registry: Registry, node_id: str, row: Row) -> Checker:
-    """Why a link from (`node_id`, `row`) may not end on a socket, or None when it may."""
-    graph = Graph(workflow)
+def make_checker(workflow: Workflow, registry: Registry, node_id: str, row: Row,
+                 graph: Graph | None = None) -> Checker:
+    """Why a link from (`node_id`, `row`) may not end on a socket, or None when it may.
+    `graph`: the workflow's graph when the caller has one (it is not changed)."""
+    graph = graph if graph is not None else Graph(workflow)
     blocked = (graph.ancestors(node_id) if row.output else graph.descendants(node_id)) | {node_id}
     source_spec = node_spec(workflow, graph.nodes[node_id], registry)
     types = infer_types(registry, graph)

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from nodeeditor.core.graph import Graph
 from nodeeditor.core.workflow import Edge, Frame, NodeData, SubgraphDef, Workflow
 
 UNSET: Any = object()
@@ -112,6 +113,7 @@ class Document(QObject):
         """Subgraph node ids from the root to the level shown."""
         self._nodes: dict[str, NodeData] = {}
         self._frames: dict[str, Frame] = {}
+        self._graph: Graph | None = None
         self.path: Path | None = None
         self._unsaved = False
         self.load(workflow or Workflow(), path)
@@ -124,6 +126,7 @@ class Document(QObject):
             self.level = []
             self._nodes = {n.id: n for n in self.workflow.nodes}
             self._frames = {f.id: f for f in self.workflow.frames}
+            self._graph = None
             self.path = path
             self._unsaved = False
             self.reset.emit()
@@ -192,6 +195,7 @@ class Document(QObject):
         self.workflow = view
         self._nodes = {n.id: n for n in view.nodes}
         self._frames = {f.id: f for f in view.frames}
+        self._graph = None
         self.level_changed.emit()
         self._changed()
 
@@ -264,6 +268,13 @@ class Document(QObject):
         return [e for e in self.workflow.edges
                 if e.destination.node == node_id and e.destination.field == field]
 
+    def graph(self) -> Graph:
+        """Adjacency of the level shown, built once per change of its nodes or links (at 10,000
+        nodes a build costs ~40 ms: validation, a link drag and its drop share one)."""
+        if self._graph is None or self._graph.workflow is not self.workflow:
+            self._graph = Graph(self.workflow)
+        return self._graph
+
     def new_id(self, stem: str) -> str:
         """A fresh id like `add_3`, never used by a node or frame in this document."""
         stem = re.sub(r"[^a-z0-9_]+", "_", stem.lower()).strip("_") or "node"
@@ -279,6 +290,7 @@ class Document(QObject):
     def add_nodes(self, placed: list[tuple[NodeData, int | None]]) -> None:
         """Put nodes in at their indices (None: at the end); the document keeps these objects."""
         _put(self.workflow.nodes, placed)
+        self._graph = None
         for node, _index in placed:
             self._nodes[node.id] = node
         self.nodes_added.emit([node.id for node, _index in placed])
@@ -291,6 +303,7 @@ class Document(QObject):
     def remove_nodes(self, node_ids: Iterable[str]) -> list[tuple[NodeData, int]]:
         """Remove nodes with no edges left; returns them with their indices, for `add_nodes`."""
         taken = _take(self.workflow.nodes, [self._nodes.pop(nid) for nid in node_ids])
+        self._graph = None
         self.nodes_removed.emit([node.id for node, _index in taken])
         self._changed()
         return taken
@@ -333,6 +346,7 @@ class Document(QObject):
 
     def add_edges(self, placed: list[tuple[Edge, int | None]]) -> None:
         _put(self.workflow.edges, placed)
+        self._graph = None
         self.edges_added.emit([edge for edge, _index in placed])
         self._changed()
 
@@ -342,6 +356,7 @@ class Document(QObject):
     def remove_edges(self, edges: Iterable[Edge]) -> list[tuple[Edge, int]]:
         """Remove edges in one pass; returns them with their indices, for `add_edges`."""
         taken = _take(self.workflow.edges, edges, _same)
+        self._graph = None
         self.edges_removed.emit([edge for edge, _index in taken])
         self._changed()
         return taken

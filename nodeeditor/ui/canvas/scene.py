@@ -330,7 +330,7 @@ class CanvasScene(QGraphicsScene):
     # -- link rules -------------------------------------------------------------------------
     def link_checker(self, node_id: str, row: Row) -> Checker:
         """Reason-or-None for every socket while one link drag lasts."""
-        return make_checker(self.document.workflow, self.registry, node_id, row)
+        return make_checker(self.document.workflow, self.registry, node_id, row, self.document.graph())
 
     def highlight_targets(self, checker: Checker | None) -> None:
         """Light the sockets `checker` accepts (None: none); nodes ask `highlight_of` when painted."""

@@ -205,3 +205,25 @@ def test_far_out_the_scene_draws_the_node_boxes_and_they_follow_selection_and_mo
     assert _pixel(canvas, old + header) != math
     assert _pixel(canvas, node.pos() + header) == math
     assert calls["paint"] == 0
+
+
+def test_a_link_drag_and_its_drop_share_the_graph_built_once_per_edit(canvas, drive, monkeypatch):
+    import nodeeditor.ui.canvas.model as model
+
+    canvas.document.load(layered(2_000))
+    built: list[object] = []
+    original = model.Graph
+    monkeypatch.setattr(model, "Graph", lambda workflow: built.append(workflow) or original(workflow))
+    scene, view = canvas.scene, canvas.view
+    canvas.document.graph()
+    assert built == [], "validation after the load built it already"
+    # a free input, reached by unlinking it first: n1250.a takes a link from the column before
+    taken = canvas.document.edges_into("n1250", "a")
+    canvas.editor.disconnect(taken)
+    source = scene.node_items["n1150"]
+    view.centerOn(source.pos())
+    drive.drag(drive.socket("n1150", "value", True), drive.socket("n1250", "a", False))
+    assert edge("n1150", "value", "n1250", "a") in canvas.document.workflow.edges
+    assert len(built) == 1, "one graph after the unlink serves the drag's checker and the drop's check"
+    assert canvas.document.graph().links_into("n1250", "a") == [edge("n1150", "value", "n1250", "a")]
+    assert len(built) == 2, "the connection changed the graph: it is built again when next asked"
