@@ -20,7 +20,8 @@ workflow (`py_kb_per_node_far` with the far-out overview's lists made too). Ours
 `after_undo_events_ms` is that wait), `drag_step_ms` / `drag500_step_ms` one mouse move of a drag of one node / 500
 selected nodes plus its frame, `select_all_ms`, `rubber_band_ms` (selecting an area holding ~2,000
 nodes), `delete_ms` + `undo_ms` = `delete_undo_ms` of everything, `open_file_s` and `save_s` of the
-workflow file. Targets at 10,000 nodes: pan step <= 1.5x raw, open <= 1.5x raw, full render <= 1x raw,
+workflow file. `--view-only` measures open, render and pan alone (50,000 nodes: `--nodes 50000
+--view-only --runs 1`). Targets at 10,000 nodes: pan step <= 1.5x raw, open <= 1.5x raw, full render <= 1x raw,
 drag step <= 16 ms, select all <= 100 ms, delete + undo <= 2 s, <= 2 KB of Python objects per node.
 """
 
@@ -158,7 +159,7 @@ def scroll(view: QGraphicsView) -> Callable[[int, int], None]:
     return pan
 
 
-def run_raw(workflow: Workflow) -> dict[str, float]:
+def run_raw(workflow: Workflow, view_only: bool = False) -> dict[str, float]:
     import raw_canvas
     from nodeeditor.core.registry import default_registry
 
@@ -185,6 +186,8 @@ def run_raw(workflow: Workflow) -> dict[str, float]:
                                 lambda: view.fitInView(holder["scene"].itemsBoundingRect(),
                                                        Qt.AspectRatioMode.KeepAspectRatio)))
     figures["rss_mb"] = rss_mb()
+    if view_only:
+        return figures
     held, _scene = py_bytes(lambda: raw_canvas.build(workflow, fields))
     figures["py_kb_per_node"] = round(held / len(workflow.nodes) / 1024, 2)
     return figures
@@ -255,7 +258,7 @@ def edit_figures(window: Any, workflow: Workflow) -> dict[str, float]:
     return figures
 
 
-def run_ours(workflow: Workflow, repeats: int = 3) -> dict[str, float]:
+def run_ours(workflow: Workflow, repeats: int = 3, view_only: bool = False) -> dict[str, float]:
     from nodeeditor.core.registry import default_registry
     from nodeeditor.ui.canvas.model import Document
     from nodeeditor.ui.canvas.scene import CanvasScene
@@ -275,6 +278,10 @@ def run_ours(workflow: Workflow, repeats: int = 3) -> dict[str, float]:
     wall, cpu = timed_cpu(scene.validate)
     figures.update(validate_ms=ms(wall), validate_cpu_ms=ms(cpu))
     figures.update(view_figures(view, view.pan_by, view.set_zoom, view.fit_all))
+    if view_only:
+        figures["rss_mb"] = rss_mb()
+        window.close()
+        return figures
     figures.update(best([edit_figures(window, workflow) for _ in range(repeats)]))
     path = home / "big.json"
     wall, cpu = timed_cpu(lambda: window.save_to(path))
@@ -305,12 +312,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="alternating runs of each side; each figure's best is kept")
     parser.add_argument("--repeats", type=int, default=3, help="edit figures (drags, select all, delete + undo) per run")
     parser.add_argument("--side", choices=("both", "ours", "raw"), default="both")
+    parser.add_argument("--view-only", action="store_true",
+                        help="open, render and pan only (for very big graphs, e.g. --nodes 50000)")
     args = parser.parse_args()
     if args.side != "both":
         QApplication.instance() or QApplication(sys.argv[:1])
         sys.path.insert(0, str(Path(__file__).parent))
         workflow = layered_workflow(args.nodes)
-        figures = run_ours(workflow, args.repeats) if args.side == "ours" else run_raw(workflow)
+        figures = (run_ours(workflow, args.repeats, args.view_only) if args.side == "ours"
+                   else run_raw(workflow, args.view_only))
         print(json.dumps(figures))
         return 0
     result: dict[str, Any] = {"nodes": args.nodes, "runs": args.runs, "load": [round(x, 2) for x in os.getloadavg()]}
@@ -318,7 +328,8 @@ def main() -> int:
     for _ in range(args.runs):
         for side in ("raw", "ours"):
             out = subprocess.run([sys.executable, __file__, "--nodes", str(args.nodes), "--side", side,
-                                  "--repeats", str(args.repeats)], capture_output=True, text=True, check=True).stdout
+                                  "--repeats", str(args.repeats), *(["--view-only"] if args.view_only else [])],
+                                 capture_output=True, text=True, check=True).stdout
             runs[side].append(json.loads(out.strip().splitlines()[-1]))
     for side in ("raw", "ours"):
         result[side] = best(runs[side])
