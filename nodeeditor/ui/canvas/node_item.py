@@ -8,7 +8,7 @@ ask Python for it, and Python runs only to paint a node on screen or to test a h
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AbstractSet
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
@@ -36,6 +36,9 @@ _SHAPES: dict[tuple[bool, float], QPainterPath] = {}
 _OFFSETS: dict[tuple[float, float], QPointF] = {}
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+NO_NAMES: frozenset[str] = frozenset()
+NO_TEXTS: dict[str, str] = {}
+"""Shared empty defaults; replaced, never changed."""
 NO_FLOWS: dict[str, SocketType] = {}
 """Shared by every node without inferred outputs (most of them); replaced, never changed."""
 
@@ -44,7 +47,22 @@ class NodeItem(QGraphicsRectItem):
     """Draws a node; the scene and interactions ask it where its sockets and value fields are.
 
     Moving it does not move its links: whoever moves nodes (a drag, an undo) updates the links of
-    what moved once, so a frame does no Python work for nodes that stand still."""
+    what moved once, so a frame does no Python work for nodes that stand still.
+
+    What most nodes never get (a badge, heat, a thumbnail...) starts as a class-wide default that
+    a setter replaces, never changes: 10,000 nodes do not each hold empty dicts and Nones."""
+
+    badge: tuple[str, str, float | None] | None = None
+    heat: tuple[QColor, float] | None = None
+    thumbnail: QImage | None = None
+    outputs: dict[str, str] = NO_TEXTS
+    """Each output's value in the last run, as a short text (shown on hover)."""
+    shown: value_display.Shown | None = None
+    """A Show Value node's last value, painted under the rows."""
+    collapsed = False
+    """Drawn as its header only; every socket sits at the header's middle."""
+    axis_marks: dict[str, str] = NO_TEXTS
+    """Inputs that are batch axes -> what their marker says instead of the value."""
 
     def __init__(self, node: NodeData, spec: NodeSpec | None, linked_in: set[str] = frozenset(),
                  linked_out: set[str] = frozenset()) -> None:
@@ -54,22 +72,11 @@ class NodeItem(QGraphicsRectItem):
         self.node = node
         self.compact = spec is not None and spec.type == REROUTE
         self.rows, self._by_key, self._value_left = shared_rows(spec, node, set(linked_in), set(linked_out))
-        self.connected: set[str] = set(linked_in)
+        self.connected: AbstractSet[str] = frozenset(linked_in) if linked_in else NO_NAMES
         self.links: list[LinkItem] = []
         self.issues: dict[str | None, list[str]] = NO_ISSUES
         self.flows: dict[str, SocketType] = NO_FLOWS
         """Output types inferred from what is linked in (Iterate, Collect, Reroute), by field."""
-        self.badge: tuple[str, str, float | None] | None = None
-        self.heat: tuple[QColor, float] | None = None
-        self.thumbnail: QImage | None = None
-        self.outputs: dict[str, str] = {}
-        """Each output's value in the last run, as a short text (shown on hover)."""
-        self.shown: value_display.Shown | None = None
-        """A Show Value node's last value, painted under the rows."""
-        self.collapsed = False
-        """Drawn as its header only; every socket sits at the header's middle."""
-        self.axis_marks: dict[str, str] = {}
-        """Inputs that are batch axes -> what their marker says instead of the value."""
         self._height = 0.0
         self.setPen(_NO_PEN)  # the rect is exactly the bounding rect
         self._layout()
@@ -216,7 +223,7 @@ class NodeItem(QGraphicsRectItem):
             self.node = node
         self.update()
 
-    def set_connected(self, connected: set[str]) -> None:
+    def set_connected(self, connected: AbstractSet[str]) -> None:
         if connected != self.connected:
             self.connected = connected
             self.update()
