@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from nodeeditor.core.graph import validate_graph
 from nodeeditor.core.partial import part_for
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.ports import node_spec
-from nodeeditor.core.subgraph import flatten
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import (NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionReleased,
                                       SessionStarted)
@@ -73,7 +71,8 @@ class RunController(QObject):
         self.watched_sessions: set[str] = set()
         self.current_batch: int | None = None
         self.heat_measure: str | None = None
-        self._thumb_nodes: dict[str, str] = {}
+        self._thumb_nodes: dict[str, list[str]] = {}
+        """Image name -> the node paths that show it (an inner node and the subgraph nodes around it)."""
         self._node_thumbs: dict[str, QImage] = {}
         """The last thumbnail of each node, painted again when undo brings a node back."""
         # decoding a full image on the GUI thread would stall it; thumbnails are made on a pool
@@ -166,6 +165,7 @@ class RunController(QObject):
         self.batch_panel.changed.connect(self.axis_marks.refresh)
         doc = self.window.document
         doc.nodes_added.connect(self._nodes_returned)
+        doc.level_changed.connect(lambda: self._nodes_returned(list(self.window.scene.node_items)))
         doc.reset.connect(self._document_reset)
         doc.changed.connect(lambda: self.batch_panel.set_workflow(doc.workflow))
         doc.node_changed.connect(lambda node_id: node_id in self.window.scene.selected_node_ids()
@@ -208,7 +208,7 @@ class RunController(QObject):
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
         self.watched_sessions.clear()
-        self.board.begin([n.id for n in workflow.nodes], Counter(flatten(workflow).owner().values()))
+        self.board.begin_workflow(workflow)
         for node_id in self.board.nodes:
             self._paint(node_id)
         self.worker.wake()
@@ -224,23 +224,23 @@ class RunController(QObject):
     def _node_event(self, event: Any) -> None:
         if event.session_id not in self.watched_sessions:
             return
-        node_id = self.board.apply(event)
-        if node_id is None:
+        changed = self.board.apply_all(event)
+        if not changed:
             return
-        self._paint(node_id)
+        for path in changed:
+            self._paint(path)
         images = []
         if isinstance(event, NodeCompleted):
             images = event.images
         elif isinstance(event, NodeProgress) and event.preview:
             images = [event.preview]
         if images:
-            self._thumb_nodes[images[-1]] = node_id
+            self._thumb_nodes[images[-1]] = changed
             self._thumbnails.request(images[-1])
         if isinstance(event, NodeFailed):
-            item = self.window.node_item(node_id)
-            if item is not None:
+            for item in filter(None, map(self._item, changed)):
                 item.setToolTip(f"{event.error}\n(full traceback in the Inspector)")
-        if node_id in self.window.scene.selected_node_ids():
+        if any(self._local(path) in self.window.scene.selected_node_ids() for path in changed):
             self._selection_changed()
 
     def _session_completed(self, event: SessionCompleted) -> None:
@@ -259,11 +259,13 @@ class RunController(QObject):
                 self._paint(node_id)
 
     def _thumbnail_ready(self, name: str, image: QImage) -> None:
-        node_id = self._thumb_nodes.pop(name, None)
-        item = self.window.node_item(node_id) if node_id else None
-        if item is not None and not image.isNull():
+        for node_id in self._thumb_nodes.pop(name, []):
+            if image.isNull():
+                break
             self._node_thumbs[node_id] = image
-            self._show_thumbnail(item, image)
+            item = self._item(node_id)
+            if item is not None:
+                self._show_thumbnail(item, image)
 
     @staticmethod
     def _show_thumbnail(item: Any, image: QImage) -> None:
@@ -271,19 +273,32 @@ class RunController(QObject):
 
     def _nodes_returned(self, node_ids: list[str]) -> None:
         """Nodes (re)appear, e.g. by undo: they show their last run, thumbnail and axis markers again."""
+        prefix = self.window.document.level_prefix()
         for node_id in node_ids:
             item = self.window.node_item(node_id)
             if item is None:
                 continue
-            self._paint(node_id)
-            if node_id in self._node_thumbs:
-                self._show_thumbnail(item, self._node_thumbs[node_id])
+            self._paint(prefix + node_id)
+            if prefix + node_id in self._node_thumbs:
+                self._show_thumbnail(item, self._node_thumbs[prefix + node_id])
         if self.heat_measure:
             self._paint_heat()
         self.axis_marks.refresh()
 
+    def _local(self, path: str) -> str | None:
+        """The id on the level shown of a node named by its path from the top (`g1/blur` is
+        `blur` inside g1), or None when the node is not on that level."""
+        prefix = self.window.document.level_prefix()
+        local = path[len(prefix):] if path.startswith(prefix) else ""
+        return local if local and "/" not in local else None
+
+    def _item(self, path: str) -> Any:
+        local = self._local(path)
+        return self.window.node_item(local) if local is not None else None
+
     def _paint(self, node_id: str) -> None:
-        item = self.window.node_item(node_id)
+        """Badge and outputs of the node at path `node_id`, when it is on the level shown."""
+        item = self._item(node_id)
         run = self.board.nodes.get(node_id)
         if item is not None and run is not None:
             item.set_badge(*run.badge())
@@ -299,7 +314,8 @@ class RunController(QObject):
         self._paint_heat()
 
     def _paint_heat(self) -> None:
-        shares = self.board.heat(self.heat_measure) if self.heat_measure else {}
+        prefix = self.window.document.level_prefix()
+        shares = self.board.heat(self.heat_measure, prefix) if self.heat_measure else {}
         for node_id, item in self.window.scene.node_items.items():
             share = shares.get(node_id)
             item.set_heat(None if share is None else heat_color(share), None if share is None else share)
@@ -349,7 +365,8 @@ class RunController(QObject):
         doc = self.window.document
         if len(selected) == 1 and doc.has_node(selected[0]):
             linked = {e.destination.field for e in doc.edges_of(selected[0]) if e.destination.node == selected[0]}
-            self.inspector.show_node(doc.node(selected[0]), self.board.nodes.get(selected[0]), linked)
+            self.inspector.show_node(doc.node(selected[0]), self.board.nodes.get(doc.level_prefix() + selected[0]),
+                                     linked)
         else:
             self.inspector.show_node(None, None)
 

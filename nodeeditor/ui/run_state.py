@@ -6,6 +6,7 @@ source and tests can check it without painting.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +57,24 @@ class RunBoard:
         self.sessions: set[str] = set()
 
     def begin(self, node_ids: list[str], inner: dict[str, int] | None = None) -> None:
-        """`inner`: for each subgraph node, how many nodes it runs (events name them `g1/blur`)."""
+        """`node_ids` may hold inner paths (`g1/blur`) beside the drawn top-level ids; `inner`: for
+        each subgraph node (`g1`, nested `g1/g2`), how many nodes it runs."""
         self.nodes = {nid: NodeRun(inner=(inner or {}).get(nid, 0)) for nid in node_ids}
         self.sessions = set()
+
+    def begin_workflow(self, workflow: Any) -> None:
+        """Every node of the workflow, at every level: top-level ids, subgraph paths, inner paths."""
+        from nodeeditor.core.subgraph import flatten  # a UI module that reads the core's paths
+
+        inner: Counter[str] = Counter()
+        paths: list[str] = []
+        for node in flatten(workflow).workflow.nodes:
+            if "/" in node.id:
+                paths.append(node.id)
+                parts = node.id.split("/")
+                inner.update("/".join(parts[:depth]) for depth in range(1, len(parts)))
+        nested = [group for group in inner if "/" in group]
+        self.begin([n.id for n in workflow.nodes] + nested + paths, inner)
 
     def settle(self) -> list[str]:
         """The session stopped mid-way (canceled, handed back, taken over): nodes shown running
@@ -70,16 +86,30 @@ class RunBoard:
         return changed
 
     def apply(self, event: Any) -> str | None:
-        """Fold one event in; returns the node id it changed (None when it concerns no drawn node).
+        """Fold one event in; returns the top-level node id it changed (None when it concerns no
+        drawn node). `apply_all` says every path it changed."""
+        changed = self.apply_all(event)
+        return changed[-1] if changed else None
 
-        Events from inside a subgraph land on the subgraph node: progress is the share of its
-        nodes done, time their total."""
+    def apply_all(self, event: Any) -> list[str]:
+        """Fold one event in; every id it changed, deepest first: an inner node (`g1/g2/blur`)
+        and each subgraph node around it (`g1/g2`, `g1`), whose progress is the share of its
+        nodes done and time their total."""
         node_id = getattr(event, "node_id", None)
-        if node_id and "/" in node_id:
-            return self._apply_inner(node_id.split("/", 1)[0], event)
+        if not node_id:
+            return []
+        changed = [node_id] if self._apply(node_id, event) else []
+        parts = node_id.split("/")
+        for depth in range(len(parts) - 1, 0, -1):
+            group = "/".join(parts[:depth])
+            if self._apply_inner(group, event):
+                changed.append(group)
+        return changed
+
+    def _apply(self, node_id: str, event: Any) -> bool:
         run = self.nodes.get(node_id)
         if run is None:
-            return None
+            return False
         if isinstance(event, NodeStarted):
             run.status, run.progress, run.message = RUNNING, 0.0, ""
         elif isinstance(event, NodeProgress):
@@ -102,12 +132,12 @@ class RunBoard:
         elif isinstance(event, NodeFailed):
             run.status, run.progress = FAILED, None
             run.error, run.traceback = event.error, event.traceback
-        return event.node_id
+        return True
 
-    def _apply_inner(self, group: str, event: Any) -> str | None:
+    def _apply_inner(self, group: str, event: Any) -> bool:
         run = self.nodes.get(group)
         if run is None:
-            return None
+            return False
         share = run.inner_done / run.inner if run.inner else 0.0
         if isinstance(event, (NodeStarted, NodeProgress)) and run.status != FAILED:
             fraction = event.fraction if isinstance(event, NodeProgress) else 0.0
@@ -127,15 +157,19 @@ class RunBoard:
         elif isinstance(event, NodeFailed):
             run.status, run.progress = FAILED, None
             run.error, run.traceback = f"{event.node_id}: {event.error}", event.traceback
-        return group
+        return True
 
-    def heat(self, measure: str = "time") -> dict[str, float]:
-        """Each node's share (0..1) of the total time, or of the largest peak memory."""
+    def heat(self, measure: str = "time", prefix: str = "") -> dict[str, float]:
+        """Each node's share (0..1) of the total time, or of the largest peak memory, among the
+        nodes of one level: the top level, or inside the subgraph at `prefix` (`g1/`); keyed by
+        their ids at that level."""
+        level = {nid[len(prefix):]: r for nid, r in self.nodes.items()
+                 if nid.startswith(prefix) and "/" not in nid[len(prefix):]}
         if measure == "memory":
-            values = {nid: float(r.peak_rss) for nid, r in self.nodes.items()}
+            values = {nid: float(r.peak_rss) for nid, r in level.items()}
             top = max(values.values(), default=0.0)
         else:
-            values = {nid: r.total_s for nid, r in self.nodes.items()}
+            values = {nid: r.total_s for nid, r in level.items()}
             top = sum(values.values())
         if top <= 0:
             return {}
