@@ -49,6 +49,9 @@ class CanvasEditor(QObject):
         self.snap_to_grid = False
         self.palette_opener: Callable[[QPointF, PendingLink | None], None] | None = None
         self.ask_insert_iterate: Callable[[str], bool] = self._ask_insert_iterate
+        self.link_drop_hooks: list[Callable[[QPointF, str, Row], bool]] = []
+        """Asked, in turn, about a link let go where no socket is (scene point, node id, its row);
+        True: the hook took it (a subgraph's side bar makes it a port)."""
         self._inline: QGraphicsProxyWidget | None = None
         self._edit_sessions = itertools.count(1)
         scene.handler = self

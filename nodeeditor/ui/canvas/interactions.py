@@ -95,6 +95,8 @@ class NewLinkInteraction(Interaction):
         self.cancel()
         hit = self.scene.socket_at(pos, not self.row.output)
         if hit is None:
+            if any(hook(pos, self.item.node_id, self.row) for hook in self.editor.link_drop_hooks):
+                return True
             if self.detached is not None:
                 self.editor.disconnect([self.detached])
             elif self.scene.itemAt(pos, self.scene.view_transform()) is None:

@@ -1,6 +1,7 @@
-"""Ports of a subgraph from the node menus: inside, expose an inner input or output as a port or
-remove one; outside, rename a port. Each is one undo step that also moves (or drops) the links and
-typed values of every node using the definition."""
+"""Ports of a subgraph: inside, expose an inner input or output as a port, add a target to an input
+port, rename or remove one (from the side bars or the node menus); outside, rename a port. Each is
+one undo step that also moves (or drops) the links and typed values of every node using the
+definition."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from nodeeditor.core.ports import node_spec
+from nodeeditor.core.ports import node_spec, port_conflicts
 from nodeeditor.core.subgraph_edit import replace_ports
 from nodeeditor.core.workflow import Endpoint, InputPort, OutputPort
 
@@ -59,16 +60,34 @@ class SubgraphPorts(QObject):
         outputs = [p for p in definition.outputs if not output or p.name != name]
         self._change(def_id, inputs, outputs, f"Remove port {name}")
 
-    def rename_port(self, node_id: str, old: str, new: str, output: bool) -> None:
-        def_id = self.doc.node(node_id).subgraph
+    def add_target(self, name: str, node_id: str, field: str) -> bool:
+        """One more inner input fed by input port `name`; refused when its type is not the port's."""
+        def_id, definition = self.doc.definition_id(), self.doc.definition()
+        inputs = [p.model_copy(update={"targets": [*p.targets, Endpoint(node=node_id, field=field)]})
+                  if p.name == name else p for p in definition.inputs]
+        after = replace_ports(self.doc.root, def_id, inputs, list(definition.outputs))
+        problems = port_conflicts(after, def_id, self.window.registry)
+        if problems:
+            self.window.statusBar().showMessage(f"Not added: {problems[0]}", 8000)
+            return False
+        self.window.editor.push(ReplaceRootCommand(self.doc, after, f"Feed {node_id}.{field} from {name}"))
+        return True
+
+    def rename_port(self, node_id: str, old: str, new: str, output: bool) -> bool:
+        """Rename a port of subgraph node `node_id` (from outside)."""
+        return self.rename(self.doc.node(node_id).subgraph, old, new, output)
+
+    def rename(self, def_id: str, old: str, new: str, output: bool) -> bool:
         definition = self.doc.root.subgraphs[def_id]
         ports = definition.outputs if output else definition.inputs
-        if new in {p.name for p in ports}:
-            self.window.statusBar().showMessage(f"A port is already called {new!r}", 5000)
-            return
+        if not new or new in {p.name for p in ports}:
+            self.window.statusBar().showMessage(f"A port is already called {new!r}" if new else
+                                                "A port needs a name", 5000)
+            return False
         renamed = [p.model_copy(update={"name": new}) if p.name == old else p for p in ports]
         inputs, outputs = (definition.inputs, renamed) if output else (renamed, definition.outputs)
         self._change(def_id, list(inputs), list(outputs), f"Rename port {old}", {old: new})
+        return True
 
     def _ask_rename(self, node_id: str, old: str, output: bool) -> None:
         new, ok = QInputDialog.getText(self.window, "Rename port", "Name:", text=old)

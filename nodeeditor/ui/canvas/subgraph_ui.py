@@ -1,5 +1,6 @@
 """Subgraphs in the window: Convert to Subgraph and Unpack, going in (Tab or a double-click on the
-header of a subgraph node) and out (Esc or the breadcrumb bar), and the node menu entries for them.
+header of a subgraph node) and out (Esc or the breadcrumb bar), the side bars of ports shown inside,
+and the node menu entries for them.
 
 The window creates one `SubgraphUI`; it adds its actions to the Edit menu, a breadcrumb bar above
 the canvas, and watches the view's keys and the scene's double-clicks before their usual handlers.
@@ -17,6 +18,7 @@ from nodeeditor.core.workflow import SUBGRAPH
 
 from .. import theme
 from .node_item import NodeItem
+from .subgraph_bars import SubgraphBars
 from .subgraph_commands import LevelCommand, convert_command, unpack_command
 from .subgraph_library import SubgraphLibrary
 from .subgraph_ports import SubgraphPorts
@@ -49,6 +51,7 @@ class SubgraphUI(QObject):
         self._show_path()
         self.library = SubgraphLibrary(window)
         self.ports = SubgraphPorts(window)
+        self.bars = SubgraphBars(window, self.ports)
 
     def _action(self, menu: QMenu, text: str, slot, shortcut: str) -> QAction:
         action = QAction(text, self.window)
