@@ -101,9 +101,10 @@ class StatsRepo:
         self.engine = engine
 
     def by_node_type(self, batch_id: int | None = None, item_id: int | None = None,
-                     by_subgraph: bool = False) -> list[TypeStats]:
+                     by_subgraph: bool = False, inner_types: bool = False) -> list[TypeStats]:
         """Calls, time and memory per node type, slowest total first. `by_subgraph` puts the nodes
-        inside each top-level subgraph node (ids `g1/...`) on one row, named "subgraph g1"."""
+        inside each top-level subgraph node (ids `g1/...`) on one row, named "subgraph g1";
+        with `inner_types` too, one row per type of node inside it ("subgraph g1 › blur_image")."""
         key = N.c.node_id if by_subgraph else N.c.node_type
         query = (select(N.c.node_type, key, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
                         func.max(N.c.ram_delta), func.max(N.c.vram_peak), func.sum(cast(N.c.cached, Integer)))
@@ -116,7 +117,9 @@ class StatsRepo:
             rows = conn.execute(query.group_by(N.c.node_type, key)).all()
         folded: dict[str, list] = {}
         for node_type, node_id, calls, total, peak, delta, vram, hits in rows:
-            name = f"subgraph {node_id.split('/', 1)[0]}" if by_subgraph and "/" in node_id else node_type
+            name = node_type
+            if by_subgraph and "/" in node_id:
+                name = f"subgraph {node_id.split('/', 1)[0]}" + (f" › {node_type}" if inner_types else "")
             acc = folded.setdefault(name, [0, 0.0, 0, 0, None, 0])
             acc[0] += calls
             acc[1] += total or 0.0

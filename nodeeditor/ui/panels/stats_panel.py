@@ -147,9 +147,15 @@ class StatsPanel(QWidget):
         self.group_box = QCheckBox("Group by subgraph")
         self.group_box.setToolTip("Nodes inside a subgraph node on one row, instead of by their types")
         self.group_box.toggled.connect(lambda _on: self.reload())
+        self.inner_box = QCheckBox("Inner node types")
+        self.inner_box.setToolTip("Each subgraph's nodes split by their node type (subgraph g1 › blur_image)")
+        self.inner_box.setEnabled(False)
+        self.group_box.toggled.connect(self.inner_box.setEnabled)
+        self.inner_box.toggled.connect(lambda _on: self.reload())
         top = QHBoxLayout()
         top.addWidget(self.scope_box)
         top.addWidget(self.group_box)
+        top.addWidget(self.inner_box)
         top.addWidget(self.title, 1)
         self.charts = QTabWidget()
         self.charts.setDocumentMode(True)
@@ -197,11 +203,12 @@ class StatsPanel(QWidget):
         """Read the figures of the current scope from the store, then redraw table and bars."""
         self._stats_dirty = False
         stats = self.stats
-        grouped = self.group_box.isChecked()
+        grouping = {"by_subgraph": self.group_box.isChecked(),
+                    "inner_types": self.group_box.isChecked() and self.inner_box.isChecked()}
         if self.scope == "session" and self.item_id is not None:
             item_id = self.item_id
             self.title.setText(f"item {item_id}")
-            self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id, by_subgraph=grouped),
+            self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id, **grouping),
                                self._show_rows)
             self.reader.submit("memory", lambda: stats.for_item(item_id), self._show_session_memory)
             return
@@ -209,11 +216,11 @@ class StatsPanel(QWidget):
         if self.scope == "batch" and self.batch_id is not None:
             batch_id = self.batch_id
             self.title.setText(f"batch {batch_id}")
-            self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id, by_subgraph=grouped),
+            self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id, **grouping),
                                self._show_rows)
         elif self.scope == "all":
             self.title.setText("all runs")
-            self.reader.submit("stats", lambda: stats.by_node_type(by_subgraph=grouped), self._show_rows)
+            self.reader.submit("stats", lambda: stats.by_node_type(**grouping), self._show_rows)
         else:
             self.title.setText("select a queue item")
             self.reader.submit("stats", list, self._show_rows)
