@@ -62,3 +62,19 @@ def test_the_heat_overlay_inside_shares_the_subgraph_time_among_its_nodes(app, q
     assert 0.9 < window.node_item("wait").heat[1] <= 1.0
     inside = controller.board.heat("time", "g1/")
     assert set(inside) <= {"a", "wait"} and abs(sum(inside.values()) - 1) < 1e-9
+
+
+def test_cancel_from_inside_stops_the_inner_node_and_no_badge_stays_running(app, qtbot):
+    window, controller, store = app
+    data = {**WORKFLOW, "subgraphs": {"two": {**WORKFLOW["subgraphs"]["two"], "nodes": [
+        WORKFLOW["subgraphs"]["two"]["nodes"][0],
+        {"id": "wait", "type": "testq_sleep", "inputs": {"seconds": 30.0}, "position": [300, 0]}]}}}
+    window.document.load(parse_workflow(data))
+    enter(window, qtbot, "g1")
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "wait") == "running", timeout=10000)
+    controller.cancel_action.trigger()
+    qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
+    qtbot.waitUntil(lambda: badge(window, "wait") == "queued", timeout=5000)
+    assert badge(window, "a") == "done"
+    assert controller.board.nodes["g1"].status != "running"
