@@ -82,11 +82,12 @@ def subgraph_spec(workflow: Workflow, def_id: str, registry: Registry,
         if base is None:
             inputs[port.name] = _any_input(port.name, port.default)
             continue
-        default = port.default if port.default is not None else base.default
+        inner = _inner_value(definition, port.targets)  # what runs when the node sets no value
+        default = port.default if port.default is not None else inner if inner is not None else base.default
         inputs[port.name] = InputSpec(
             name=port.name, type=base.type, title=port.name.replace("_", " ").capitalize(),
             description=base.description, input_kind=base.input_kind,
-            required=base.required and port.default is None, default=default, widget=base.widget,
+            required=base.required and port.default is None and inner is None, default=default, widget=base.widget,
             file_filter=base.file_filter, multi=False, constraints=base.constraints,
             choices=base.choices, adapter=base.adapter)
     outputs: dict[str, OutputSpec] = {}
@@ -98,6 +99,13 @@ def subgraph_spec(workflow: Workflow, def_id: str, registry: Registry,
     return NodeSpec(type=SUBGRAPH, title=definition.name, category="Subgraphs", tags=("subgraph",),
                     version="1.0.0", description=definition.description, cls=BaseNode, output_cls=BaseOutput,
                     inputs=inputs, outputs=outputs, source=f"subgraph {def_id}")
+
+
+def _inner_value(definition: SubgraphDef, targets: list[Endpoint]) -> Any:
+    """The value typed on the first target that has one, or None."""
+    nodes = {n.id: n for n in definition.nodes}
+    return next((nodes[t.node].inputs[t.field] for t in targets
+                 if t.node in nodes and t.field in nodes[t.node].inputs), None)
 
 
 def _any_input(name: str, default: Any) -> InputSpec:

@@ -104,7 +104,7 @@ class StatsRepo:
                      by_subgraph: bool = False, inner_types: bool = False) -> list[TypeStats]:
         """Calls, time and memory per node type, slowest total first. `by_subgraph` puts the nodes
         inside each top-level subgraph node (ids `g1/...`) on one row, named "subgraph g1";
-        with `inner_types` too, one row per type of node inside it ("subgraph g1 › blur_image")."""
+        with `inner_types` too, one row per type of node inside it ("g1 › blur_image")."""
         key = N.c.node_id if by_subgraph else N.c.node_type
         query = (select(N.c.node_type, key, func.count(), func.sum(N.c.duration_s), func.max(N.c.peak_rss),
                         func.max(N.c.ram_delta), func.max(N.c.vram_peak), func.sum(cast(N.c.cached, Integer)))
@@ -119,7 +119,8 @@ class StatsRepo:
         for node_type, node_id, calls, total, peak, delta, vram, hits in rows:
             name = node_type
             if by_subgraph and "/" in node_id:
-                name = f"subgraph {node_id.split('/', 1)[0]}" + (f" › {node_type}" if inner_types else "")
+                top = node_id.split('/', 1)[0]
+                name = f"{top} › {node_type}" if inner_types else f"subgraph {top}"
             acc = folded.setdefault(name, [0, 0.0, 0, 0, None, 0])
             acc[0] += calls
             acc[1] += total or 0.0

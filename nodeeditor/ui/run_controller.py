@@ -235,8 +235,10 @@ class RunController(QObject):
         elif isinstance(event, NodeProgress) and event.preview:
             images = [event.preview]
         if images:
-            self._thumb_nodes[images[-1]] = changed
-            self._thumbnails.request(images[-1])
+            waiting = self._thumb_nodes.setdefault(images[-1], [])  # a pass-through node shows the same image
+            if not waiting:
+                self._thumbnails.request(images[-1])
+            waiting.extend(changed)
         if isinstance(event, NodeFailed):
             for item in filter(None, map(self._item, changed)):
                 item.setToolTip(f"{event.error}\n(full traceback in the Inspector)")

@@ -168,3 +168,10 @@ def test_run_json_names_inner_results_by_path(tmp_path, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["outputs"] == {"g1/a2": {"value": 5}}
     assert [t["node"] for t in payload["timings"]] == ["g1/a1", "g1/a2"]
+
+
+def test_a_port_shows_the_inner_value_that_runs_when_the_node_sets_none():
+    wf = workflow([{"id": "g1", "type": "subgraph", "subgraph": "add2"}])
+    spec = subgraph_spec(wf, "add2", default_registry())
+    assert spec.inputs["step"].default == 3 and not spec.inputs["step"].required  # a2.b is typed 3
+    assert spec.inputs["x"].default == 0  # a1.a has no value typed: the field's own default

@@ -28,8 +28,18 @@ if TYPE_CHECKING:
 
 MARGIN = 12
 WIDTH = 190
-ROW_H = 24
 MAX_ROWS = 12
+STYLE = """
+PortBar { background: rgba(16, 17, 20, 215); border: 1px solid #3a3f4b; border-radius: 6px; }
+QLabel { color: #e5e7eb; background: transparent; }
+QListWidget { background: transparent; color: #e5e7eb; border: none; }
+QListWidget::item { padding: 2px 4px; }
+QListWidget::item:selected { background: #3b82f6; color: white; }
+QToolButton { color: #e5e7eb; background: #2a2e37; border: 1px solid #3a3f4b; border-radius: 3px;
+              min-width: 18px; }
+QToolButton::menu-indicator { image: none; width: 0px; }
+"""
+"""Dark like the canvas and the minimap, so the bars read as part of the canvas, not of the window."""
 NAME = Qt.ItemDataRole.UserRole
 
 
@@ -40,8 +50,8 @@ class PortBar(QFrame):
         super().__init__(bars.window.canvas.viewport())
         self.bars, self.output = bars, output
         self.setObjectName("subgraphOutputs" if output else "subgraphInputs")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(STYLE)
         self.setFixedWidth(WIDTH)
         self.title = QLabel("Outputs" if output else "Inputs")
         self.title.setStyleSheet("font-weight: 600")
@@ -94,7 +104,8 @@ class PortBar(QFrame):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             self.list.addItem(item)
         self.list.blockSignals(False)
-        self.list.setFixedHeight(ROW_H * max(1, min(len(rows), MAX_ROWS)) + 6)
+        row_h = self.list.sizeHintForRow(0) if rows else self.list.fontMetrics().height() + 4
+        self.list.setFixedHeight(row_h * max(1, min(len(rows), MAX_ROWS)) + 4)
         self.adjustSize()
 
     def row_at(self, viewport_pos: QPoint) -> str | None:
@@ -195,9 +206,11 @@ class SubgraphBars(QObject):
             return True
         port = bar.row_at(pos) if not bar.output else None
         if port is not None:
-            self.ports.add_target(port, node_id, row.field)
+            if self.ports.add_target(port, node_id, row.field):
+                self.window.statusBar().showMessage(f"Port {port} feeds {node_id}.{row.field} too", 5000)
         else:
-            self.expose(node_id, row.field, row.output)
+            name = self.expose(node_id, row.field, row.output)
+            self.window.statusBar().showMessage(f"Added {'output' if row.output else 'input'} port {name}", 5000)
         return True
 
     def expose(self, node_id: str, field: str, output: bool) -> str:

@@ -148,7 +148,7 @@ class StatsPanel(QWidget):
         self.group_box.setToolTip("Nodes inside a subgraph node on one row, instead of by their types")
         self.group_box.toggled.connect(lambda _on: self.reload())
         self.inner_box = QCheckBox("Inner node types")
-        self.inner_box.setToolTip("Each subgraph's nodes split by their node type (subgraph g1 › blur_image)")
+        self.inner_box.setToolTip("Each subgraph's nodes split by their node type (g1 › blur_image)")
         self.inner_box.setEnabled(False)
         self.group_box.toggled.connect(self.inner_box.setEnabled)
         self.inner_box.toggled.connect(lambda _on: self.reload())
