@@ -48,7 +48,7 @@ class Progress:
                            f"canceled {self.ended['canceled']}")
         else:
             detail = f": {event.error}" if event.error else ""
-            self.out.write(f"item {event.item_id} (batch {event.batch_id}) {event.status} "
+            self.out.write(f"item {event.batch_id}:{event.index} {event.status} "
                            f"in {event.duration_s:.3f} s{detail}\n")
         self.out.flush()
 

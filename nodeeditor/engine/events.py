@@ -143,6 +143,7 @@ class SessionCompleted(_Event):
     session_id: str | None
     item_id: int | None = None
     batch_id: int | None = None
+    index: int | None = None
     status: Literal["completed", "failed", "canceled"]
     duration_s: float = 0.0
     error: str | None = None

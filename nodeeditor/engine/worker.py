@@ -370,7 +370,7 @@ class Worker(WorkerBase):
             stats = result.stats
             self.hub.publish(SessionCompleted(
                 session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,
-                status=result.status, duration_s=result.duration_s, error=result.error,
+                index=claimed.index, status=result.status, duration_s=result.duration_s, error=result.error,
                 stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
                        "peak_rss": max((s.peak_rss for s in stats), default=0), "images": result.images,
                        "models": result.models}))

@@ -50,6 +50,8 @@ def test_worker_runs_the_queue_empty_and_status_lists_and_stats_report_it(capsys
     run(capsys, "enqueue", str(workflow), "--batch", str(batch))
     code, out, _ = run(capsys, "worker", "--until-empty")
     assert code == 0 and out.count("completed in") == 6 and "completed 6, failed 0" in out
+    finished = sorted(line.split()[1] for line in out.splitlines() if line.startswith("item "))
+    assert finished == ["1:0", "1:1", "1:2", "1:3", "1:4", "1:5"]  # keys as `queue list` prints them
     status = json.loads(run(capsys, "queue", "status", "--json")[1])
     assert status["counts"]["completed"] == 6 and status["batches"][0]["name"] == "pair"
     rows = json.loads(run(capsys, "queue", "list", "--json", "--limit", "2")[1])
