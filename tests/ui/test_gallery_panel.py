@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
 
 from nodeeditor.core.registry import default_registry
 from nodeeditor.engine.worker import Worker
@@ -84,11 +85,15 @@ def test_thumbnails_are_made_only_when_asked_and_arrive_later(qtbot, store, make
 
 
 def test_a_hidden_gallery_decodes_nothing(qtbot, store, make_panel):
-    save(store, 4)
-    panel = make_panel()
-    qtbot.wait(100)
-    assert all(panel.model.thumbnail(name) is None for name in names(panel))
+    saved = save(store, 4)
+    hidden = make_panel()
     assert not (store.artifacts.root / "thumbnails").exists()
+    shown = make_panel()  # made later: once its thumbnails are in, the hidden one had every chance
+    shown.show()
+    qtbot.waitUntil(lambda: all(shown.model.thumbnail(name) is not None for name in saved), timeout=5000)
+    assert hidden.model.loader.close()  # whatever it might have started has ended ...
+    QApplication.processEvents()  # ... and what it sent back has been delivered
+    assert all(hidden.model.thumbnail(name) is None for name in names(hidden))
 
 
 def test_a_shown_gallery_fills_in_visible_thumbnails(qtbot, store, make_panel):

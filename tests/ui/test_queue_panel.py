@@ -213,8 +213,9 @@ def test_pause_holds_the_real_worker_until_resume(qtbot, store, worker):
     panel.pause_button.click()
     store.queue.enqueue(adder(), grid([1], [1, 2]))
     worker.start()
-    qtbot.wait(300)
-    assert worker.state == "paused"
+    # Each turn of the worker's loop looks at pause just before it would claim: once it has
+    # said "paused", it has passed the point where an unpaused worker takes a session.
+    qtbot.waitUntil(lambda: worker.state == "paused", timeout=10_000)
     assert store.queue.counts()["pending"] == 2
     panel.pause_button.click()
     worker.wake()
