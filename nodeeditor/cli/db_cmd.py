@@ -12,9 +12,11 @@ from .common import home_of
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("db", help="check the database, or back it up")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="integrity, schema revision and row counts (reads only)")
+    check = actions.add_parser("check", help="integrity (SQLite's integrity_check; PostgreSQL's amcheck where installed), "
+                                                 "schema revision and row counts (reads only)")
     check.add_argument("--json", action="store_true", help="print JSON")
-    backup = actions.add_parser("backup", help="copy the database to PATH (safe while workers run)")
+    backup = actions.add_parser("backup", help="copy the database to PATH, safe while workers run (SQLite's backup "
+                                                   "API; pg_dump's custom format on PostgreSQL)")
     backup.add_argument("path", help="file to write the copy to")
     for action in (check, backup):
         add_common(action)
@@ -49,6 +51,8 @@ def handle(args: argparse.Namespace) -> int:
             print(f"  {problem}")
         if len(problems) > 10:
             print(f"  ... and {len(problems) - 10} more")
+        for line in report["checked"]:
+            print(f"checked   {line}")
         for table, rows in report["rows"].items():
             print(f"  {table:<16} {rows:>10} rows")
     if report["problems"] or not report["schema_known"]:

@@ -6,7 +6,8 @@ SQLite (once per open; O(pages), a few ms for a small queue: see benchmarks/stor
 and the schema revision against the migrations this version ships. Driver errors raised later
 (lock held past the busy timeout, disk full, read-only file, server unreachable) are translated
 by `explain` into the same kind of line. `backup` copies a live SQLite database with SQLite's
-online backup API, and runs before every migration.
+online backup API, and runs before every migration; PostgreSQL's checks and pg_dump backups are
+in pg_health.py.
 """
 
 from __future__ import annotations
@@ -134,8 +135,11 @@ def backup(url: str, target: str | os.PathLike[str]) -> Path:
     may go on); the copy is written beside the target and renamed into place when complete."""
     source = sqlite_path(url)
     if source is None:
-        raise StoreError(f"{describe(url)}: `db backup` copies SQLite databases; "
-                         f"use the server's own tools (pg_dump) for this one")
+        if make_url(url).get_backend_name() == "postgresql":
+            from . import pg_health
+
+            return pg_health.backup(url, describe(url), Path(target))
+        raise StoreError(f"{describe(url)}: `db backup` copies SQLite and PostgreSQL databases only")
     if not source.exists():
         raise StoreError(f"{source}: no database to back up")
     target = Path(target)
@@ -247,8 +251,11 @@ def report(url: str) -> dict[str, Any]:
     if path is not None and not path.exists():
         raise StoreError(f"{path}: no database here")
     engine = make_engine(read_only_url(url))
+    checked: list[str] = []
     try:
         problems = integrity_check(engine) if engine.dialect.name == "sqlite" else []
+        if engine.dialect.name == "sqlite":
+            checked.append("PRAGMA integrity_check: every page, row and index")
         revision = stored_revision(engine) if not problems else None
         rows: dict[str, int] = {}
         if not problems:
@@ -257,6 +264,12 @@ def report(url: str) -> dict[str, Any]:
                 for table in metadata.sorted_tables:
                     if table.name in present:
                         rows[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            if engine.dialect.name == "postgresql":
+                from . import pg_health
+
+                problems, found = pg_health.check(engine, list(rows))
+                checked.extend(found)
+            checked.append(f"schema revision, and the rows of {len(rows)} tables counted")
     except (SQLAlchemyError, sqlite3.Error) as exc:
         line = explain(exc, url) or f"{describe(url)}: {exc}"
         if "damaged" not in line:
@@ -265,6 +278,6 @@ def report(url: str) -> dict[str, Any]:
         problems, revision, rows = [f"{driver} (SQLite cannot read the file's structure)"], None, {}
     finally:
         engine.dispose()
-    return {"database": describe(url), "problems": problems, "schema": revision,
+    return {"database": describe(url), "problems": problems, "checked": checked, "schema": revision,
             "knows": migrate.head_revision(),
             "schema_known": revision is None or revision in migrate.known_revisions(), "rows": rows}
