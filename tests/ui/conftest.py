@@ -55,6 +55,35 @@ def finish(store, count: int, status: str = "completed") -> list[int]:
     return ids
 
 
+MODAL = {
+    "QMessageBox": ("question", "warning", "critical", "information", "about"),
+    "QFileDialog": ("getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"),
+    "QInputDialog": ("getText", "getInt", "getDouble", "getItem", "getMultiLineText"),
+    "QMenu": ("exec",),
+    "QDialog": ("exec",),
+}
+
+
+class UnexpectedDialog(AssertionError):
+    """A modal dialog or menu opened that the test did not answer."""
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_dialogs(monkeypatch):
+    """A modal dialog or menu waits in C++ for a click that never comes offscreen, and
+    pytest-timeout's signal handler cannot run while Qt waits there: one unexpected "Save
+    changes?" would hang the whole run. Each raises at once instead; a test that expects one
+    answers it with its own monkeypatch (applied after this one)."""
+    from PySide6 import QtWidgets
+
+    for class_name, methods in MODAL.items():
+        for method in methods:
+            def refuse(*args, _what=f"{class_name}.{method}", **kwargs):
+                raise UnexpectedDialog(f"{_what} opened with nobody to answer it: {args[1:3]!r}")
+
+            monkeypatch.setattr(getattr(QtWidgets, class_name), method, refuse)
+
+
 @pytest.fixture
 def worker(store):
     """A real queue worker on the test's store, not started; stopped after the test."""

@@ -26,9 +26,10 @@ class FakeSource:
             for event in events:
                 for callback in list(self.callbacks):
                     callback(event)
-        thread = threading.Thread(target=run)
+        thread = threading.Thread(target=run, daemon=True)
         thread.start()
-        thread.join()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the sending thread is stuck in a callback"
 
 
 def _progress(i: int, n: int, node: str = "a") -> NodeProgress:
@@ -95,11 +96,12 @@ def test_a_flood_reaches_the_gui_as_few_signals_per_node(qtbot):
             i += 1
             source.callbacks[0](_progress(i, 10**9))
 
-    thread = threading.Thread(target=flood)
+    thread = threading.Thread(target=flood, daemon=True)
     thread.start()
     qtbot.wait(500)
     stop.set()
-    thread.join()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the flooding thread is stuck in a callback"
     bridge.flush()
     assert bridge.received > 1000
     assert len(seen) <= 500 / 33 + 3
