@@ -1,11 +1,15 @@
 """Field types of the primitives that are not Python values, and how annotations become sockets."""
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from nodeeditor.core.fields import ColorField, ConditioningField, ImageField, LatentsField
 from nodeeditor.core.node import socket_type_of
 from nodeeditor.core.types import Cardinality, Kind, SocketType
+
+
+class MaskField(BaseModel):
+    mask_name: str
 
 
 def test_color_defaults_to_opaque_black():
@@ -53,6 +57,10 @@ def test_references_refuse_unknown_keys():
     (list[ImageField], SocketType(Kind.IMAGE, Cardinality.COLLECTION)),
     (str | list[str], SocketType(Kind.STRING, Cardinality.POLYMORPHIC)),
     (int | None, SocketType(Kind.INTEGER)),
+    # a plug-in's own field type: its kind is a name made from the class, each time anew
+    (MaskField, SocketType("mask")),
+    (MaskField | list[MaskField], SocketType("mask", Cardinality.POLYMORPHIC)),
+    (list[MaskField], SocketType("mask", Cardinality.COLLECTION)),
 ])
 def test_annotations_give_kind_and_cardinality(annotation, expected):
     assert socket_type_of(annotation) == expected

@@ -1,0 +1,55 @@
+"""Queue behaviours that no other test pinned down (each one found by a surviving mutant)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nodeeditor.store.queue import item_key
+from nodeeditor.store.status import SessionStatus
+from nodeeditor.store.tables import queue_items
+
+from .conftest import seeds
+
+PENDING, IN_PROGRESS, CANCELED = SessionStatus.PENDING, SessionStatus.IN_PROGRESS, SessionStatus.CANCELED
+
+
+def test_counting_one_batch_ignores_what_was_canceled_ahead_in_another(store, workflow):
+    one = store.queue.enqueue(workflow, seeds(4)).batch_id
+    two = store.queue.enqueue(workflow, seeds(2)).batch_id
+    assert store.queue.cancel_item(item_key(one, 3))  # a row past the first batch's claim cursor
+    assert store.queue.counts(two)[PENDING] == 2 and store.queue.counts(two)[CANCELED] == 0
+    assert store.queue.counts(one)[PENDING] == 3 and store.queue.counts(one)[CANCELED] == 1
+
+
+@pytest.mark.parametrize("key", ["1:x", "one:0", "1"])
+def test_a_malformed_session_key_is_refused_saying_what_it_should_look_like(store, workflow, key):
+    store.queue.enqueue(workflow, seeds(2))
+    with pytest.raises(ValueError, match=r"must look like BATCH:INDEX"):
+        store.queue.get(key)
+
+
+def test_a_session_claimed_on_another_host_is_left_to_its_lease(store, workflow):
+    """Only this host's pids can be checked here: another host's session, whose pid means
+    nothing on this machine, is taken back only when its lease runs out."""
+    store.queue.enqueue(workflow, seeds(2))
+    remote = store.queue.claim("far", lease_s=3600)
+    with store.engine.begin() as conn:
+        conn.execute(queue_items.update().where(queue_items.c.id == remote.item_id)
+                     .values(worker_host="another-host.example", worker_pid=2 ** 22 + 7))
+    assert store.queue.take_back() == 0
+    assert store.queue.get(remote.item_id).status == IN_PROGRESS
+
+
+def test_a_sessions_vram_peak_is_the_highest_of_the_nodes_that_measured_one(store, workflow):
+    from nodeeditor.engine.runner import NodeStat
+
+    store.queue.enqueue(workflow, seeds(2))
+    gpu = store.queue.claim("w")
+    store.queue.complete(gpu.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01, vram_peak=5 << 20),
+                                                 NodeStat("b", "b", "testq_count", 0.01),  # ran on the CPU
+                                                 NodeStat("c", "c", "testq_count", 0.01, vram_peak=7 << 20)])
+    cpu = store.queue.claim("w")
+    store.queue.complete(cpu.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01)])
+    [on_gpu] = store.stats.sessions(item_id=gpu.item_id)
+    [on_cpu] = store.stats.sessions(item_id=cpu.item_id)
+    assert (on_gpu.vram_peak, on_cpu.vram_peak) == (7 << 20, None)
