@@ -52,3 +52,13 @@ def test_a_newer_library_copy_is_found_by_name_and_time(tmp_path):
     save_to_library(tmp_path, root(), "outer", "Outer")
     newer = newer_in_library(embedded, load_library(tmp_path)[0])
     assert newer is not None and newer.saved_at > first.saved_at
+
+
+def test_a_file_with_two_subgraph_nodes_is_not_an_entry(tmp_path):
+    entry = save_to_library(tmp_path, root(), "outer", "Twice")
+    data = json.loads(entry.path.read_text())
+    data["nodes"].append({"id": "subgraph_2", "type": "subgraph", "subgraph": "outer"})
+    entry.path.write_text(json.dumps(data))
+    entries, errors = load_library(tmp_path)
+    assert entries == [] and len(errors) == 1
+    assert "one subgraph node and meta.library expected" in str(errors[0]) and str(entry.path) in str(errors[0])
