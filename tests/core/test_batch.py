@@ -57,6 +57,13 @@ def test_a_million_sessions_are_counted_and_indexed_without_building_them():
     assert batch.field_values_at(1001) == {"seed.value": 1, "prompt.value": "1"}
 
 
+@pytest.mark.parametrize("index", [-1, 6, 7, 1000])
+def test_a_session_outside_the_batch_is_refused_naming_the_range(index):
+    batch = Batch.model_validate({"runs": 2, "data": [[axis("seed", "value", [1, 2, 3])]]})
+    with pytest.raises(IndexError, match=rf"session {index} is outside the batch \(0\.\.5\)"):
+        batch.values_at(index)
+
+
 def test_an_empty_batch_is_one_session_per_run():
     assert Batch().count() == 1
     assert Batch().values_at(0) == {}

@@ -3,7 +3,8 @@
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from nodeeditor.core.fields import ColorField, ConditioningField, ImageField, LatentsField
+from nodeeditor.core.fields import (ClipField, ColorField, ConditioningField, ImageField, LatentsField, UNetField,
+                                    VAEField)
 from nodeeditor.core.node import socket_type_of
 from nodeeditor.core.types import Cardinality, Kind, SocketType
 
@@ -64,3 +65,10 @@ def test_references_refuse_unknown_keys():
 ])
 def test_annotations_give_kind_and_cardinality(annotation, expected):
     assert socket_type_of(annotation) == expected
+
+
+@pytest.mark.parametrize("cls", [UNetField, ClipField, VAEField])
+def test_a_model_part_takes_any_non_empty_path(cls):
+    assert cls(path="m", size=0, mtime_ns=0).path == "m"
+    with pytest.raises(ValidationError, match="path"):
+        cls(path="", size=0, mtime_ns=0)

@@ -53,3 +53,16 @@ def test_a_sessions_vram_peak_is_the_highest_of_the_nodes_that_measured_one(stor
     [on_gpu] = store.stats.sessions(item_id=gpu.item_id)
     [on_cpu] = store.stats.sessions(item_id=cpu.item_id)
     assert (on_gpu.vram_peak, on_cpu.vram_peak) == (7 << 20, None)
+
+
+def test_the_node_rows_of_one_item_are_that_items_only(store, workflow):
+    from nodeeditor.engine.runner import NodeStat
+
+    store.queue.enqueue(workflow, seeds(2))
+    first, second = store.queue.claim("w"), store.queue.claim("w")
+    store.queue.complete(first.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01),
+                                                   NodeStat("b", "b", "testq_count", 0.02)])
+    store.queue.complete(second.item_id, {}, stats=[NodeStat("c", "c", "testq_count", 0.03)])
+    assert [(r.item_id, r.node_id) for r in store.stats.for_item(first.item_id)] == [
+        (first.item_id, "a"), (first.item_id, "b")]
+    assert [r.node_id for r in store.stats.for_item(second.item_id)] == ["c"]
