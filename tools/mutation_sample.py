@@ -143,13 +143,35 @@ def _map_from(tree: Path) -> dict[str, dict[str, list[str]]]:
 
 
 def tests_for(mutant: dict, mapped: dict) -> list[str] | None:
-    """The tests that run the mutant's line; the whole layer when only importing the module runs
-    it (module-level code); None when nothing runs it."""
+    """The tests that run the mutant's line inside a function; the whole layer for a line that
+    runs when the module is imported (module level, class bodies, signatures: whichever test
+    imported it first is the only one coverage names); None when nothing runs it."""
     contexts = set(mapped.get(mutant["module"], {}).get(str(mutant["line"]), ()))
     if not contexts:
         return None
     named = sorted(c for c in contexts if c)
-    return named if named and "" not in contexts else layer_tests(mutant["module"])
+    if named and "" not in contexts and mutant["line"] in _function_body_lines(mutant["module"]):
+        return named
+    return layer_tests(mutant["module"])
+
+
+_BODIES: dict[str, set[int]] = {}
+
+
+def _function_body_lines(module: str) -> set[int]:
+    """Lines inside function bodies (not their signatures or decorators) of `module` at SOURCE_REV."""
+    if module not in _BODIES:
+        import ast
+
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{SOURCE_REV}:{module}"], check=True,
+                                capture_output=True, text=True).stdout
+        lines: set[int] = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                body = node.body if isinstance(node.body, list) else [node.body]
+                lines.update(range(body[0].lineno, (node.end_lineno or body[-1].lineno) + 1))
+        _BODIES[module] = lines
+    return _BODIES[module]
 
 
 def run_one(tree: Path, mutant: dict, timeout: float, tests: list[str] | None) -> dict:
@@ -197,7 +219,7 @@ def diff_of(original: str, mutated: str, name: str) -> str:
     )
 
 
-def _without_annotations(code: str) -> str:
+def _without_annotations(code: str, fields_too: bool) -> str:
     import ast
 
     tree = ast.parse(code)
@@ -206,23 +228,30 @@ def _without_annotations(code: str) -> str:
             node.returns = None
         elif isinstance(node, ast.arg):
             node.annotation = None
-        elif isinstance(node, ast.AnnAssign):
+        elif isinstance(node, ast.AnnAssign) and fields_too:
             node.annotation = ast.Constant(None)
     return ast.dump(tree)
 
 
 def annotation_only(mutant: dict) -> bool:
-    """The mutant changes nothing but an annotation, in a module that never evaluates its
-    annotations (`from __future__ import annotations`, no pydantic model): it cannot be told
-    apart by running the code. Checked on the syntax trees, not guessed from the diff."""
+    """The mutant changes nothing but an annotation that is never evaluated, so no run can tell
+    it apart: the module postpones annotations (`from __future__ import annotations`), and the
+    change is in a function signature (nothing here calls `validate_call` or `get_type_hints`
+    on functions), or in a variable annotation of a module with no pydantic model (whose field
+    annotations pydantic does evaluate). Checked on the syntax trees, not guessed from the diff."""
     from cosmic_ray.mutating import mutate_code
 
     original = subprocess.run(["git", "-C", str(ROOT), "show", f"{SOURCE_REV}:{mutant['module']}"],
                               check=True, capture_output=True, text=True).stdout
-    if "from __future__ import annotations" not in original or "BaseModel" in original:
+    if "from __future__ import annotations" not in original or "validate_call" in original:
+        return False
+    if "def invoke" in original.splitlines()[mutant["line"] - 1]:  # node.py reads invoke's hints
         return False
     mutated = mutate_code(original, get_operator(mutant["operator"])(), mutant["occurrence"])
-    return mutated is not None and _without_annotations(original) == _without_annotations(mutated)
+    if mutated is None:
+        return False
+    fields_too = "BaseModel" not in original
+    return _without_annotations(original, fields_too) == _without_annotations(mutated, fields_too)
 
 
 def load_results() -> dict:

@@ -108,3 +108,20 @@ def test_a_batch_file_error_names_the_file(tmp_path):
     with pytest.raises(LocatedError) as caught:
         load_batch(path)
     assert str(path) in str(caught.value) and "field" in str(caught.value)
+
+
+def test_an_axis_without_a_field_name_is_refused():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="field"):
+        Batch.model_validate({"data": [[axis("a", "", [1])]]})
+
+
+def test_a_hostile_value_outside_the_axes_is_named_by_its_place_not_by_an_axis(tmp_path):
+    path = tmp_path / "batch.json"
+    path.write_text('{"runs": 1, "data": [[{"node": "a", "field": "value", "items": [1]}]], '
+                    '"extra": [[NaN]]}')
+    with pytest.raises(LocatedError) as caught:
+        load_batch(path)
+    message = str(caught.value)
+    assert str(path) in message and "extra" in message and "node 'a'" not in message

@@ -72,3 +72,10 @@ def test_a_model_part_takes_any_non_empty_path(cls):
     assert cls(path="m", size=0, mtime_ns=0).path == "m"
     with pytest.raises(ValidationError, match="path"):
         cls(path="", size=0, mtime_ns=0)
+
+
+def test_references_are_frozen_values_usable_as_keys():
+    image = ImageField(image_name="a.png")
+    with pytest.raises(ValidationError, match="frozen"):
+        image.image_name = "b.png"
+    assert {image: 1}[ImageField(image_name="a.png")] == 1

@@ -62,3 +62,14 @@ def test_a_file_with_two_subgraph_nodes_is_not_an_entry(tmp_path):
     entries, errors = load_library(tmp_path)
     assert entries == [] and len(errors) == 1
     assert "one subgraph node and meta.library expected" in str(errors[0]) and str(entry.path) in str(errors[0])
+
+
+def test_a_definition_using_an_unknown_subgraph_is_refused_naming_both():
+    import pytest
+
+    from nodeeditor.core.errors import WorkflowError
+
+    broken = {**OUTER, "nodes": [{"id": "i", "type": "subgraph", "subgraph": "missing"}]}
+    with pytest.raises(WorkflowError, match=r"subgraph 'outer': node 'i' uses unknown subgraph 'missing'"):
+        parse_workflow({"version": 2, "nodes": [{"id": "g", "type": "subgraph", "subgraph": "outer"}],
+                        "subgraphs": {"outer": broken, "inner": INNER}})

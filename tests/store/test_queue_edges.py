@@ -66,3 +66,27 @@ def test_the_node_rows_of_one_item_are_that_items_only(store, workflow):
     assert [(r.item_id, r.node_id) for r in store.stats.for_item(first.item_id)] == [
         (first.item_id, "a"), (first.item_id, "b")]
     assert [r.node_id for r in store.stats.for_item(second.item_id)] == ["c"]
+
+
+def test_figures_per_node_type_and_per_batch_keep_zero_memory_as_zero(store, workflow):
+    from nodeeditor.engine.runner import NodeStat
+
+    one = store.queue.enqueue(workflow, seeds(1)).batch_id
+    two = store.queue.enqueue(workflow, seeds(1)).batch_id
+    for _ in range(2):
+        claimed = store.queue.claim("w")
+        store.queue.complete(claimed.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01)])
+    [row] = store.stats.by_node_type(batch_id=one)
+    assert (row.calls, row.peak_rss, row.ram_delta) == (1, 0, 0)
+    assert [s.batch_id for s in store.stats.sessions(batch_id=two)] == [two]
+
+
+def test_a_session_finished_without_a_duration_is_timed_from_its_start(store, workflow):
+    import time
+
+    store.queue.enqueue(workflow, seeds(1))
+    claimed = store.queue.claim("w")
+    began = time.time()
+    store.queue.complete(claimed.item_id, {}, stats=[])
+    [session] = store.stats.sessions(item_id=claimed.item_id)
+    assert 0 <= session.duration_s <= time.time() - began + 60
