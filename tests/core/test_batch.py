@@ -125,3 +125,10 @@ def test_a_hostile_value_outside_the_axes_is_named_by_its_place_not_by_an_axis(t
         load_batch(path)
     message = str(caught.value)
     assert str(path) in message and "extra" in message and "node 'a'" not in message
+
+
+def test_nan_as_text_in_a_float_axis_is_refused_like_nan_itself():
+    registry = default_registry()
+    workflow = build({"f": ("float", {"value": 1.0})})
+    issues = validate_batch(Batch.model_validate({"data": [[axis("f", "value", [0.5, "nan"])]]}), workflow, registry)
+    assert issues and "nan" in issues[0].message.lower()

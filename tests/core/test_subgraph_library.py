@@ -73,3 +73,20 @@ def test_a_definition_using_an_unknown_subgraph_is_refused_naming_both():
     with pytest.raises(WorkflowError, match=r"subgraph 'outer': node 'i' uses unknown subgraph 'missing'"):
         parse_workflow({"version": 2, "nodes": [{"id": "g", "type": "subgraph", "subgraph": "outer"}],
                         "subgraphs": {"outer": broken, "inner": INNER}})
+
+
+def test_converting_a_selection_makes_ports_for_the_links_that_cross_it():
+    from nodeeditor.core.subgraph_edit import convert
+
+    flat = parse_workflow({"version": 2, "nodes": [
+        {"id": "x", "type": "integer", "inputs": {"value": 2}, "position": [0, 0]},
+        {"id": "a", "type": "add", "inputs": {"b": 1}, "position": [100, 0]},
+        {"id": "y", "type": "integer", "position": [200, 0]}],
+        "edges": [{"source": {"node": "x", "field": "value"}, "destination": {"node": "a", "field": "a"}},
+                  {"source": {"node": "a", "field": "value"}, "destination": {"node": "y", "field": "value"}}]})
+    change = convert(flat.nodes, flat.edges, ["a"], node_id="g", definition_id="d", name="Add")
+    [port_in], [port_out] = change.definition.inputs, change.definition.outputs
+    assert [(t.node, t.field) for t in port_in.targets] == [("a", "a")]
+    assert (port_out.source.node, port_out.source.field) == ("a", "value")
+    assert sorted(((e.source.node, e.source.field), (e.destination.node, e.destination.field))
+                  for e in change.add_edges) == [(("g", port_out.name), ("y", "value")), (("x", "value"), ("g", port_in.name))]

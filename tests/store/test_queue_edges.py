@@ -90,3 +90,12 @@ def test_a_session_finished_without_a_duration_is_timed_from_its_start(store, wo
     store.queue.complete(claimed.item_id, {}, stats=[])
     [session] = store.stats.sessions(item_id=claimed.item_id)
     assert 0 <= session.duration_s <= time.time() - began + 60
+
+
+def test_clearing_counts_each_batchs_canceled_sessions_once(store, workflow):
+    one = store.queue.enqueue(workflow, seeds(5)).batch_id
+    two = store.queue.enqueue(workflow, seeds(5)).batch_id
+    assert store.queue.cancel_item(item_key(one, 3))  # a stored row, ahead of the first batch's cursor
+    assert store.queue.cancel_batch(two) == 5  # not stored: the second batch's end is cut
+    assert store.queue.clear_finished() == 6
+    assert store.queue.counts()[CANCELED] == 0 and store.queue.counts()[PENDING] == 4
