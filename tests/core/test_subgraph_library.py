@@ -90,3 +90,13 @@ def test_converting_a_selection_makes_ports_for_the_links_that_cross_it():
     assert (port_out.source.node, port_out.source.field) == ("a", "value")
     assert sorted(((e.source.node, e.source.field), (e.destination.node, e.destination.field))
                   for e in change.add_edges) == [(("g", port_out.name), ("y", "value")), (("x", "value"), ("g", port_in.name))]
+
+
+def test_a_definitions_ports_take_the_types_of_what_they_feed_and_come_from():
+    from nodeeditor.core.ports import subgraph_spec
+    from nodeeditor.core.registry import default_registry
+    from nodeeditor.core.types import Kind
+
+    for def_id in ("inner", "outer"):  # the outer one through its nested subgraph node
+        spec = subgraph_spec(root(), def_id, default_registry())
+        assert (spec.inputs["x"].type.kind, spec.outputs["value"].type.kind) == (Kind.INTEGER, Kind.INTEGER)

@@ -99,3 +99,13 @@ def test_clearing_counts_each_batchs_canceled_sessions_once(store, workflow):
     assert store.queue.cancel_batch(two) == 5  # not stored: the second batch's end is cut
     assert store.queue.clear_finished() == 6
     assert store.queue.counts()[CANCELED] == 0 and store.queue.counts()[PENDING] == 4
+
+
+def test_a_database_in_a_missing_folder_is_refused_naming_the_folder(tmp_path):
+    from nodeeditor.core.errors import StoreError
+    from nodeeditor.store.store import open_store
+
+    missing = tmp_path / "nowhere"
+    with pytest.raises(StoreError, match=rf"cannot open the database: folder {missing} does not exist"):
+        open_store(f"sqlite:///{missing / 'queue.db'}", home=tmp_path)
+    assert not missing.exists()
