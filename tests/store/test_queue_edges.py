@@ -109,3 +109,21 @@ def test_a_database_in_a_missing_folder_is_refused_naming_the_folder(tmp_path):
     with pytest.raises(StoreError, match=rf"cannot open the database: folder {missing} does not exist"):
         open_store(f"sqlite:///{missing / 'queue.db'}", home=tmp_path)
     assert not missing.exists()
+
+
+def test_a_reader_opening_an_older_schema_brings_it_up_to_date_first(isolated_home):
+    from nodeeditor.paths import database_url
+    from nodeeditor.store import health, migrate
+    from nodeeditor.store.db import make_engine
+    from nodeeditor.store.store import open_store
+
+    url = database_url(isolated_home)
+    engine = make_engine(url)
+    migrate.upgrade(engine, "0001")
+    engine.dispose()
+    reader = open_store(url, home=isolated_home, write=False)
+    try:
+        assert reader.queue.counts()[PENDING] == 0 and reader.queue.batches() == []
+        assert health.stored_revision(reader.engine) == migrate.head_revision()
+    finally:
+        reader.close()
