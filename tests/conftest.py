@@ -18,15 +18,43 @@ def isolated_home(tmp_path, monkeypatch):
     return home
 
 
+EXIT_WATCHDOG_S = 120
+"""Longest the process may take to exit once the tests are done."""
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _release_clipboard():
     """Empty the clipboard before Qt shuts down: data left in it is freed after the
-    application object and the process crashes on exit (offscreen platform)."""
+    application object and the process crashes on exit (offscreen platform).
+
+    Then free what the tests left while Python still runs here, on the main thread: PySide
+    deletes the widgets still alive when the interpreter exits, and a Python event filter called
+    from one of those destructors runs pending deletions of wrappers the collector freed on
+    other threads (a QMenu); Qt then locks a mutex it already holds and the process never ends
+    (seen after a full run: every test passed, then a hang until killed)."""
     yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    if QApplication.instance() is not None:
-        QApplication.clipboard().clear()
+    if QApplication.instance() is None:
+        return
+    QApplication.clipboard().clear()
+    for widget in QApplication.topLevelWidgets():
+        widget.deleteLater()  # not close(): a window with unsaved changes would ask, and nobody answers
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def pytest_unconfigure(config):
+    """Whatever still hangs on the way out is bounded: every thread's stack is printed and the
+    process ends with status 1 (faulthandler's own thread, which runs while Qt waits in C++)."""
+    import faulthandler
+    import sys
+
+    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True, file=sys.__stderr__)
 
 
 def pytest_sessionfinish(session, exitstatus):
