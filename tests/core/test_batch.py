@@ -132,3 +132,13 @@ def test_nan_as_text_in_a_float_axis_is_refused_like_nan_itself():
     workflow = build({"f": ("float", {"value": 1.0})})
     issues = validate_batch(Batch.model_validate({"data": [[axis("f", "value", [0.5, "nan"])]]}), workflow, registry)
     assert issues and "nan" in issues[0].message.lower()
+
+
+def test_a_hostile_item_in_an_axis_names_the_node_field_and_item(tmp_path):
+    path = tmp_path / "batch.json"
+    path.write_text('{"data": [[{"node": "a", "field": "value", "items": [1, 2]}, '
+                    '{"node": "f", "field": "value", "items": [0.5, NaN]}]]}')
+    with pytest.raises(LocatedError) as caught:
+        load_batch(path)
+    message = str(caught.value)
+    assert "node 'f'" in message and "field 'value'" in message and "batch item 1" in message

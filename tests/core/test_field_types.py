@@ -58,6 +58,7 @@ def test_references_refuse_unknown_keys():
     (list[ImageField], SocketType(Kind.IMAGE, Cardinality.COLLECTION)),
     (str | list[str], SocketType(Kind.STRING, Cardinality.POLYMORPHIC)),
     (int | None, SocketType(Kind.INTEGER)),
+    (list[int] | None, SocketType(Kind.INTEGER, Cardinality.COLLECTION)),
     # a plug-in's own field type: its kind is a name made from the class, each time anew
     (MaskField, SocketType("mask")),
     (MaskField | list[MaskField], SocketType("mask", Cardinality.POLYMORPHIC)),

@@ -150,3 +150,15 @@ def test_a_self_loop_is_a_cycle(registry, nodes, links):
 def test_a_self_loop_on_a_leaf_is_refused_before_it_is_made(registry, nodes):
     edge = Edge(source=Endpoint(node="a", field="value"), destination=Endpoint(node="a", field="a"))
     assert link_error(registry, build(nodes), edge) == "a node cannot connect to itself"
+
+
+def test_link_error_names_the_node_type_that_is_not_installed(registry):
+    workflow = build({"a": "add", "x": "not_installed_here"})
+    assert link_error(registry, workflow, link("a.value", "x.value")) == "node type 'not_installed_here' is not installed"
+    assert link_error(registry, workflow, link("x.value", "a.b")) == "node type 'not_installed_here' is not installed"
+
+
+def test_ancestors_and_descendants_follow_the_links_all_the_way(registry):
+    graph = Graph(build({"a": "add", "b": "add", "c": "add", "d": "add"}, ["a.value -> b.a", "b.value -> c.a"]))
+    assert graph.descendants("a") == {"b", "c"} and graph.ancestors("c") == {"a", "b"}
+    assert graph.descendants("d") == set() and graph.ancestors("a") == set()

@@ -39,3 +39,10 @@ def test_a_worker_whose_process_is_gone_on_this_host_is_lost_at_once(store):
     store.workers.register("gone", lease_s=3600, pid=child.pid)
     assert [r.state for r in store.workers.list()] == [WorkerState.LOST]
     assert store.workers.mark_lost() == ["gone"]
+
+
+def test_registering_a_worker_again_replaces_only_its_own_row(store):
+    store.workers.register("a", lease_s=30)
+    store.workers.register("b", lease_s=30)
+    store.workers.register("b", "renamed", lease_s=30)
+    assert sorted((w.id, w.name) for w in store.workers.list()) == [("a", "a"), ("b", "renamed")]
