@@ -258,7 +258,17 @@ def load_results() -> dict:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {"mutants": {}}
 
 
-def execute(todo: list[dict], header: dict, jobs: int, timeout: float) -> None:
+def changed_tests(module: str) -> list[str]:
+    """Test files of the module's layer written or changed since SOURCE_REV: the coverage map
+    predates them, so a rerun adds them to the tests that reach the mutant."""
+    found = subprocess.run(["git", "-C", str(ROOT), "diff", "--name-only", SOURCE_REV, "--", *layer_tests(module)],
+                           check=True, capture_output=True, text=True).stdout.split()
+    untracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--others", "--exclude-standard", "--",
+                                *layer_tests(module)], check=True, capture_output=True, text=True).stdout.split()
+    return sorted({f for f in found + untracked if f.endswith(".py") and Path(f).name.startswith("test_")})
+
+
+def execute(todo: list[dict], header: dict, jobs: int, timeout: float, rerun: bool = False) -> None:
     mapped = coverage_map()
     state = load_results()
     state.update(header)
@@ -280,7 +290,10 @@ def execute(todo: list[dict], header: dict, jobs: int, timeout: float) -> None:
         with lock:
             tree = free.pop()
         try:
-            result = run_one(tree, mutant, timeout, tests_for(mutant, mapped))
+            tests = tests_for(mutant, mapped)
+            if rerun and tests != layer_tests(mutant["module"]):
+                tests = sorted(set(tests or []) | set(changed_tests(mutant["module"]))) or None
+            result = run_one(tree, mutant, timeout, tests)
         finally:
             with lock:
                 free.append(tree)
@@ -367,8 +380,10 @@ def main() -> None:
         return
     if args.command == "rerun":
         state = load_results()
-        todo = [m for m in state["mutants"].values() if m["outcome"] not in ("killed", "no-mutation")]
-        execute(todo, {}, args.jobs, args.timeout)
+        equivalent = json.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
+        todo = [m for m in state["mutants"].values()
+                if m["outcome"] not in ("killed", "no-mutation") and m["key"] not in equivalent]
+        execute(todo, {}, args.jobs, args.timeout, rerun=True)
         print(json.dumps(report()))
         return
     snapshot = copy_tree(Path(tempfile.mkdtemp(prefix="mutation-list-")))
