@@ -259,8 +259,8 @@ def load_results() -> dict:
 
 
 def changed_tests(module: str) -> list[str]:
-    """Test files of the module's layer written or changed since SOURCE_REV: the coverage map
-    predates them, so a rerun adds them to the tests that reach the mutant."""
+    """Test files of the module's layer written or changed since SOURCE_REV (the coverage map
+    predates them): what a rerun of the survivors runs."""
     found = subprocess.run(["git", "-C", str(ROOT), "diff", "--name-only", SOURCE_REV, "--", *layer_tests(module)],
                            check=True, capture_output=True, text=True).stdout.split()
     untracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--others", "--exclude-standard", "--",
@@ -290,9 +290,8 @@ def execute(todo: list[dict], header: dict, jobs: int, timeout: float, rerun: bo
         with lock:
             tree = free.pop()
         try:
-            tests = tests_for(mutant, mapped)
-            if rerun and tests != layer_tests(mutant["module"]):
-                tests = sorted(set(tests or []) | set(changed_tests(mutant["module"]))) or None
+            # A survivor already passed the tests that reach it: only tests written since can kill it.
+            tests = (changed_tests(mutant["module"]) or None) if rerun else tests_for(mutant, mapped)
             result = run_one(tree, mutant, timeout, tests)
         finally:
             with lock:
