@@ -70,6 +70,10 @@ class RunController(QObject):
         self.watched_batches: set[int] = set()
         self.watched_sessions: set[str] = set()
         self.current_batch: int | None = None
+        self._enqueuing = 0
+        self._early: dict[str, list[Any]] = {}
+        """While an enqueue is in flight, the events of sessions of batches not yet known here: the
+        worker may claim the new batch and run it before the enqueue call returns its id."""
         self.heat_measure: str | None = None
         self._thumb_nodes: dict[str, list[str]] = {}
         """Image name -> the node paths that show it (an inner node and the subgraph nodes around it)."""
@@ -199,11 +203,14 @@ class RunController(QObject):
     async def _enqueue(self, workflow: Workflow, batch: Batch | None, priority: int, front: bool) -> int | None:
         job = functools.partial(self.store.queue.enqueue, workflow, batch, priority=priority, front=front,
                                 name=workflow.name, registry=self.registry)
+        self._enqueuing += 1
         try:
             result = await asyncio.get_event_loop().run_in_executor(None, job)
         except GraphValidationError as exc:
             self.window.statusBar().showMessage(f"Not queued: {exc.issues[0]}", 10000)
             return None
+        finally:
+            self._enqueuing -= 1
         self.queue_dock.panel.items_added()
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
@@ -211,6 +218,7 @@ class RunController(QObject):
         self.board.begin_workflow(workflow)
         for node_id in self.board.nodes:
             self._paint(node_id)
+        self._replay_early(result.batch_id)
         self.worker.wake()
         self.window.statusBar().showMessage(
             f"Queued batch {result.batch_id}: {result.count} session{'s' * (result.count != 1)}", 5000)
@@ -220,9 +228,37 @@ class RunController(QObject):
     def _session_started(self, event: SessionStarted) -> None:
         if event.batch_id == self.current_batch and event.session_id:
             self.watched_sessions.add(event.session_id)
+        elif self._enqueuing and event.session_id and event.batch_id not in self.watched_batches:
+            self._early[event.session_id] = [event]
+
+    def _keep_early(self, event: Any) -> bool:
+        """Hold an event of a session whose batch may be the one being enqueued; True if held."""
+        held = self._early.get(event.session_id) if event.session_id else None
+        if held is None:
+            return False
+        held.append(event)
+        return True
+
+    def _replay_early(self, batch_id: int) -> None:
+        """The enqueue returned: the sessions of its batch that already ran are shown now, in order."""
+        early, self._early = self._early, {}
+        if self._enqueuing:  # another enqueue is still in flight: keep what may be its sessions
+            self._early = {sid: events for sid, events in early.items() if events[0].batch_id != batch_id}
+        for session_id, events in early.items():
+            if events[0].batch_id != batch_id:
+                continue
+            self.watched_sessions.add(session_id)
+            for event in events[1:]:
+                if isinstance(event, SessionCompleted):
+                    self._session_completed(event)
+                elif isinstance(event, SessionReleased):
+                    self._session_stopped(event)
+                else:
+                    self._node_event(event)
 
     def _node_event(self, event: Any) -> None:
         if event.session_id not in self.watched_sessions:
+            self._keep_early(event)
             return
         changed = self.board.apply_all(event)
         if not changed:
@@ -246,6 +282,8 @@ class RunController(QObject):
             self._selection_changed()
 
     def _session_completed(self, event: SessionCompleted) -> None:
+        if self._keep_early(event):
+            return
         if event.session_id in self.watched_sessions:
             if event.status == SessionStatus.CANCELED:
                 self._session_stopped(event)
@@ -256,6 +294,8 @@ class RunController(QObject):
 
     def _session_stopped(self, event: SessionCompleted | SessionReleased) -> None:
         """Canceled, handed back or taken over: its nodes no longer show "running"."""
+        if isinstance(event, SessionReleased) and self._keep_early(event):
+            return
         if event.session_id in self.watched_sessions:
             for node_id in self.board.settle():
                 self._paint(node_id)

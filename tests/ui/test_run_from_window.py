@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,29 @@ def test_a_randomized_seed_changes_and_undo_brings_it_back(app, qtbot):
     seed_menu(controller, "n")["Fixed"].trigger()
     controller.invoke()
     assert window.document.node("n").inputs["seed"] == 5
+
+
+def test_a_session_the_worker_runs_before_the_enqueue_call_returns_still_shows_on_the_nodes(app, qtbot, monkeypatch):
+    """The worker may claim and finish the new batch while the window still waits for its id."""
+    window, controller, store = app
+    real_enqueue = store.queue.enqueue
+    ran_first = []
+
+    def enqueue_then_wait_for_the_worker(*args, **kwargs):
+        result = real_enqueue(*args, **kwargs)
+        controller.worker.wake()
+        for _ in range(400):
+            if store.queue.counts()["completed"] == 1:
+                break
+            time.sleep(0.025)
+        ran_first.append(store.queue.counts()["completed"] == 1)
+        time.sleep(0.2)  # the bridge delivers the session's events meanwhile
+        return result
+
+    monkeypatch.setattr(store.queue, "enqueue", enqueue_then_wait_for_the_worker)
+    window.document.load(adder())
+    controller.invoke()
+    qtbot.waitUntil(lambda: bool(ran_first), timeout=15000)
+    assert ran_first == [True]
+    qtbot.waitUntil(lambda: all(badge(window, n) == "done" for n in ("a", "b", "s")), timeout=5000)
+    assert controller.board.nodes["s"].outputs == {"value": "3"}
