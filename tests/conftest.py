@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("NODEEDITOR_DEVICE_PROBE", "0")  # a torch import per worker start; tests/engine/test_devices.py probes
 
 import pytest  # noqa: E402
 

@@ -11,6 +11,7 @@ import dataclasses
 import json
 from datetime import datetime
 
+from nodeeditor.engine.devices import describe
 from nodeeditor.engine.worker_store import STORE_ERRORS, short_error
 
 from . import EXIT_OK, add_common
@@ -30,7 +31,8 @@ def _line(row) -> str:
     current = f"item {row.current_item}" if row.current_item is not None else "-"
     started = datetime.fromtimestamp(row.started).strftime("%Y-%m-%d %H:%M:%S")
     return (f"{row.name:<20} {row.state.value:<9} {row.host}:{row.pid:<8} {current:<12} "
-            f"done {row.sessions_done:<7} seen {row.seen_s_ago:5.1f} s ago  since {started}")
+            f"done {row.sessions_done:<7} seen {row.seen_s_ago:5.1f} s ago  since {started}"
+            f"  devices {describe(row.capabilities.get('devices'))}")
 
 
 def handle(args: argparse.Namespace) -> int:

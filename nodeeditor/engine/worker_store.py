@@ -26,6 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
 from nodeeditor.store.status import SessionStatus, WorkerState
 
+from . import devices
+
 log = logging.getLogger("nodeeditor.worker")
 T = TypeVar("T")
 
@@ -67,10 +69,7 @@ def capabilities() -> dict[str, Any]:
                              "torch": importlib.util.find_spec("torch") is not None}
     torch = sys.modules.get("torch")
     if torch is not None:
-        devices = ["cpu"]
-        if torch.cuda.is_available():
-            devices += [f"cuda:{i} {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
-        found["devices"] = devices
+        found["devices"] = devices.from_torch(torch)
     return found
 
 
@@ -87,6 +86,7 @@ class WorkerStore:
         self._failing_since: float | None = None
         self.on_give_up: Callable[[], None] = lambda: None
         """Called before StoreUnusable is raised (the worker kills its session child)."""
+        self.devices = devices.DeviceProbe()
 
     # -- the door -------------------------------------------------------------------------------
 
@@ -138,7 +138,9 @@ class WorkerStore:
 
     def register(self) -> None:
         self.retry("registering", lambda: self.store.workers.register(
-            self.worker_id, self.name, lease_s=self.lease_s, capabilities=capabilities()))
+            self.worker_id, self.name, lease_s=self.lease_s, capabilities={**capabilities(), **self.devices.found}))
+        self.devices.start(lambda found: self.soft("listing devices", lambda: self.store.workers.add_capabilities(
+            self.worker_id, found)))
 
     def unregister(self) -> None:
         """Best effort: a worker that cannot reach the store shows as lost, which is true."""

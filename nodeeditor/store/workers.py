@@ -123,6 +123,21 @@ class WorkerRegistry:
                 notify(conn, "workers", worker=worker_id, state=WorkerState(state).value, item=current_item)
         return alive
 
+    def add_capabilities(self, worker_id: str, found: dict[str, Any]) -> bool:
+        """Merge what the worker learnt after registering (its torch devices) into its row."""
+        with writing(self.engine) as conn:
+            row = conn.execute(select(W.c.capabilities).where(W.c.id == worker_id)).first()
+            if row is None:
+                return False
+            try:
+                known = json.loads(row.capabilities)
+            except ValueError:
+                known = {}
+            merged = {**(known if isinstance(known, dict) else {}), **found}
+            conn.execute(update(W).where(W.c.id == worker_id).values(capabilities=json.dumps(merged, default=str)))
+            notify(conn, "workers", worker=worker_id, capabilities=sorted(found))
+        return True
+
     def unregister(self, worker_id: str) -> None:
         """Remove this worker's row (it exits cleanly)."""
         with writing(self.engine) as conn:

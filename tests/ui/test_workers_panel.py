@@ -63,3 +63,16 @@ def test_on_postgresql_progress_shows_without_waiting_for_a_poll(pg_url, isolate
         panel.shutdown()
     finally:
         store.close()
+
+
+def test_devices_a_worker_reports_after_registering_show_in_their_column(store, qtbot, panel_on):
+    store.workers.register("w3@here", "gpu-2", lease_s=30.0, capabilities={"torch": True})
+    panel = panel_on(store, 0.1)
+    qtbot.waitUntil(lambda: shown(panel) != [], timeout=5000)
+    assert panel.text_at(0, "Devices") == "-"
+    h200 = {"device": "cuda:0", "name": "NVIDIA H200", "memory": 141 * 2**30}
+    assert store.workers.add_capabilities("w3@here", {"devices": [{"device": "cpu"}, h200]})
+    qtbot.waitUntil(lambda: shown(panel) and panel.text_at(0, "Devices") == "cpu, cuda:0 NVIDIA H200 141 GiB",
+                    timeout=5000)
+    assert store.workers.list()[0].capabilities["torch"] is True
+    assert not store.workers.add_capabilities("gone@here", {"devices": []})

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from nodeeditor.engine.devices import describe
 from nodeeditor.store.notify import listen
 from nodeeditor.store.status import WorkerState
 
@@ -28,7 +29,7 @@ DRAIN_MS = 100
 MIN_GAP_S = 0.1
 WAKE_S = 0.5
 """The watcher looks up at least this often (for close, and for the poll period)."""
-COLUMNS = ("Worker", "State", "Host", "Session", "Node", "Progress", "Done", "Seen")
+COLUMNS = ("Worker", "State", "Host", "Session", "Node", "Progress", "Done", "Seen", "Devices")
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,12 @@ class WorkerLine:
     fraction: float | None
     done: int
     seen_s: float
+    devices: str = "-"
 
     def cells(self) -> tuple[str, ...]:
         return (self.name, self.state, self.host, "-" if self.item is None else str(self.item),
                 self.node or "-", "-" if self.fraction is None else f"{self.fraction:.0%}",
-                str(self.done), f"{self.seen_s:.0f} s ago")
+                str(self.done), f"{self.seen_s:.0f} s ago", self.devices)
 
 
 def snapshot(store: Any) -> list[WorkerLine]:
@@ -58,7 +60,8 @@ def snapshot(store: Any) -> list[WorkerLine]:
             if item is not None:
                 node, fraction = item.progress_node, item.progress
         lines.append(WorkerLine(row.name, row.state.value, f"{row.host}:{row.pid}", row.current_item, node,
-                                fraction, row.sessions_done, row.seen_s_ago))
+                                fraction, row.sessions_done, row.seen_s_ago,
+                                describe(row.capabilities.get("devices"))))
     return lines
 
 
