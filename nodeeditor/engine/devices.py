@@ -16,7 +16,8 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("nodeeditor.worker")
 DISABLE = "NODEEDITOR_DEVICE_PROBE"

@@ -20,7 +20,8 @@ from sqlalchemy import Connection, Engine, delete, insert, literal_column, or_, 
 
 from .db import epoch_now, reading, writing
 from .notify import notify
-from .status import WorkerState
+from .status import SessionStatus, WorkerState
+from .tables import queue_items as Q
 from .tables import workers as W
 
 HOST = socket.gethostname()
@@ -154,6 +155,14 @@ class WorkerRegistry:
         with writing(self.engine) as conn:
             mark_lost(conn)
             return conn.execute(delete(W).where(or_(~_NOT_LOST, _STALE))).rowcount
+
+    def running(self) -> dict[str, tuple[int, str | None, float | None]]:
+        """What each worker runs now, from the sessions it holds (not its last heartbeat, which
+        may be a lease/3 old): worker id -> (item id, current node, fraction)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(select(Q.c.worker_id, Q.c.id, Q.c.progress_node, Q.c.progress)
+                                .where(Q.c.status == SessionStatus.IN_PROGRESS.value).order_by(Q.c.id)).all()
+        return {r.worker_id: (r.id, r.progress_node, r.progress) for r in rows if r.worker_id}
 
     def list(self) -> list[WorkerRow]:
         """Every registered worker, by name; a stale one shows as lost even before it is marked."""

@@ -14,29 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from nodeeditor.core.registry import default_registry
 from nodeeditor.paths import data_dir, user_nodes_dir
 
-from nodeeditor.engine.worker_process import ProcessWorker
-from nodeeditor.store.store import open_store
-
 from .main_window import MainWindow
-from .queue_connection import add_connect_action, queue_url
-from .run_controller import RunController
+from .queue_connection import QueueConnection, open_window_store, queue_url
 
 
 STORE_TITLE = "The queue cannot be used"
-
-
-def open_window_store(url: str | None, home: Path, registry) -> tuple[object | None, str]:
-    """(store, "") or (None, the one-line cause) when the store cannot be used (damaged, newer
-    schema, locked, full, read-only, unreachable): the editor still opens, without running."""
-    from nodeeditor.store.health import explain
-
-    try:
-        return open_store(url, home, registry=registry), ""
-    except Exception as exc:
-        problem = explain(exc, url, home)
-        if problem is None:
-            raise
-        return None, problem
+__all__ = ["run_app", "open_window_store", "show_store_problem", "STORE_TITLE"]
 
 
 def show_store_problem(window, problem: str) -> QMessageBox:
@@ -64,16 +47,12 @@ def run_app(args: argparse.Namespace) -> int:
     window = MainWindow(home, registry)
     url = queue_url(args, window.settings)
     window.show()
+    connection = QueueConnection(window, home, registry, url)
     store, problem = open_window_store(url, home, registry)
     if store is not None:
-        worker = ProcessWorker(home=home, url=url)
-        RunController(window, store, worker)
-        window.add_close_hook(worker.close)
-        window.add_close_hook(store.close)
-        worker.start()
+        connection.use(store, url)
     else:
         show_store_problem(window, problem)
-    add_connect_action(window)
     opened = getattr(args, "open", None)
     if not (opened and window.open_path(Path(opened))):
         window.offer_recovery()

@@ -8,60 +8,50 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
+from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.graph import validate_graph
 from nodeeditor.core.partial import part_for
-from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.ports import node_spec
 from nodeeditor.core.workflow import Workflow
-from nodeeditor.engine.events import (NodeCompleted, NodeFailed, NodeProgress, SessionCompleted, SessionReleased,
-                                      SessionStarted)
+from nodeeditor.engine.events import (
+    NodeCompleted,
+    NodeFailed,
+    NodeProgress,
+    SessionCompleted,
+    SessionReleased,
+    SessionStarted,
+)
 from nodeeditor.engine.worker_control import WorkerControl
 from nodeeditor.store.status import SessionStatus
 from nodeeditor.store.store import Store
 
-from .axis_marks import AxisMarks
 from . import seed_control, theme
+from .axis_marks import AxisMarks
 from .bridge import EngineBridge
-from .canvas.commands import EditValueCommand
 from .canvas import value_display
+from .canvas.commands import EditValueCommand
+from .early_events import EarlyEvents
+from .heat import heat_color
 from .main_window import MainWindow
 from .panels.background_loader import BackgroundLoader
 from .panels.batch_panel import BatchPanel
 from .panels.batch_undo import BatchEditCommand, batch_meta
 from .panels.docking import panel_dock
-from .panels.gallery_panel import GalleryPanel
 from .panels.inspector_panel import InspectorPanel
-from .panels.queue_panel import QueueDock
-from .panels.stats_panel import StatsDock
-from .panels.workers_panel import WorkersDock
 from .panels.status_summary import StatusSummary
 from .run_state import RunBoard
+from .store_docks import StoreDocks
 
-HEAT_COLD = QColor(40, 90, 200)
 SHOW_VALUE, PREVIEW_IMAGE = "show_value", "preview_image"
-HEAT_HOT = QColor(230, 60, 40)
 
 
-def heat_color(share: float) -> QColor:
-    """Blue (cold) to red (hot), translucent, for the overlay."""
-    t = max(0.0, min(1.0, share))
-    color = QColor(
-        int(HEAT_COLD.red() + (HEAT_HOT.red() - HEAT_COLD.red()) * t),
-        int(HEAT_COLD.green() + (HEAT_HOT.green() - HEAT_COLD.green()) * t),
-        int(HEAT_COLD.blue() + (HEAT_HOT.blue() - HEAT_COLD.blue()) * t),
-    )
-    color.setAlpha(70 + int(110 * t))
-    return color
-
-
-class RunController(QObject):
+class RunController(StoreDocks, QObject):
     def __init__(self, window: MainWindow, store: Store, worker: WorkerControl) -> None:
         super().__init__(window)
         self.window, self.store, self.worker = window, store, worker
@@ -70,20 +60,18 @@ class RunController(QObject):
         self.watched_batches: set[int] = set()
         self.watched_sessions: set[str] = set()
         self.current_batch: int | None = None
-        self._enqueuing = 0
-        self._early: dict[str, list[Any]] = {}
-        """While an enqueue is in flight, the events of sessions of batches not yet known here: the
-        worker may claim the new batch and run it before the enqueue call returns its id."""
+        self._early = EarlyEvents()
         self.heat_measure: str | None = None
         self._thumb_nodes: dict[str, list[str]] = {}
         """Image name -> the node paths that show it (an inner node and the subgraph nodes around it)."""
         self._node_thumbs: dict[str, QImage] = {}
         """The last thumbnail of each node, painted again when undo brings a node back."""
         # decoding a full image on the GUI thread would stall it; thumbnails are made on a pool
-        self._thumbnails = BackgroundLoader(lambda name: QImage(str(store.artifacts.thumbnail(name))),
+        self._thumbnails = BackgroundLoader(lambda name: QImage(str(self.store.artifacts.thumbnail(name))),
                                             parent=self)
         self._thumbnails.ready.connect(self._thumbnail_ready)
         self._restoring = False
+        self._shut = False
 
         self.bridge = EngineBridge(worker, parent=self)
         self._build_docks()
@@ -100,16 +88,7 @@ class RunController(QObject):
         self.inspector = InspectorPanel(self.registry, self._edit_from_inspector)
         self.inspector_dock = panel_dock(self.inspector, "Inspector", "inspectorDock", w)
         w.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.queue_dock = QueueDock(self.store.queue, self.bridge, self.worker, w)
-        w.add_dock(self.queue_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.stats_dock = StatsDock(self.store.stats, self.bridge, w)
-        w.add_dock(self.stats_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.gallery = GalleryPanel(self.store)
-        self.gallery.watch(self.bridge)
-        self.gallery_dock = panel_dock(self.gallery, "Gallery", "galleryDock", w)
-        w.add_dock(self.gallery_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.workers_dock = WorkersDock(self.store, w)
-        w.add_dock(self.workers_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._build_store_docks()
         if not w.settings.value("window/state"):
             w.tabifyDockWidget(self.batch_dock, self.inspector_dock)
             w.tabifyDockWidget(self.queue_dock, self.stats_dock)
@@ -135,7 +114,7 @@ class RunController(QObject):
         w.add_run_action(self.enqueue_action)
         self.cancel_action = QAction("Cancel Running Session", w)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
-        self.cancel_action.triggered.connect(self.worker.cancel_current)
+        self.cancel_action.triggered.connect(lambda: self.worker.cancel_current())
         w.add_run_action(self.cancel_action)
         w.run_menu.addSeparator()
         group = QActionGroup(w)
@@ -164,7 +143,7 @@ class RunController(QObject):
         b.sessionReleased.connect(self._session_stopped)
         self.batch_panel.enqueueRequested.connect(self.enqueue)
         self.batch_panel.changed.connect(self._batch_changed)
-        self.gallery.restoreRequested.connect(lambda path: self.window.open_path(Path(path)))
+        self._connect_store_docks()
         self.axis_marks = AxisMarks(self.window.editor, self.batch_panel, self.use_as_axis)
         self.batch_panel.changed.connect(self.axis_marks.refresh)
         doc = self.window.document
@@ -175,7 +154,6 @@ class RunController(QObject):
         doc.node_changed.connect(lambda node_id: node_id in self.window.scene.selected_node_ids()
                                  and self._selection_changed())
         self.window.scene.selectionChanged.connect(self._selection_changed)
-        self.queue_dock.panel.selectedItemChanged.connect(self.stats_dock.panel.show_item)
         self.window.canvas.node_menu_hooks.append(self._node_menu)
         self.window.add_close_hook(self.shutdown)
 
@@ -203,14 +181,14 @@ class RunController(QObject):
     async def _enqueue(self, workflow: Workflow, batch: Batch | None, priority: int, front: bool) -> int | None:
         job = functools.partial(self.store.queue.enqueue, workflow, batch, priority=priority, front=front,
                                 name=workflow.name, registry=self.registry)
-        self._enqueuing += 1
+        self._early.in_flight += 1
         try:
             result = await asyncio.get_event_loop().run_in_executor(None, job)
         except GraphValidationError as exc:
             self.window.statusBar().showMessage(f"Not queued: {exc.issues[0]}", 10000)
             return None
         finally:
-            self._enqueuing -= 1
+            self._early.in_flight -= 1
         self.queue_dock.panel.items_added()
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
@@ -228,27 +206,14 @@ class RunController(QObject):
     def _session_started(self, event: SessionStarted) -> None:
         if event.batch_id == self.current_batch and event.session_id:
             self.watched_sessions.add(event.session_id)
-        elif self._enqueuing and event.session_id and event.batch_id not in self.watched_batches:
-            self._early[event.session_id] = [event]
-
-    def _keep_early(self, event: Any) -> bool:
-        """Hold an event of a session whose batch may be the one being enqueued; True if held."""
-        held = self._early.get(event.session_id) if event.session_id else None
-        if held is None:
-            return False
-        held.append(event)
-        return True
+        else:
+            self._early.started(event, self.watched_batches)
 
     def _replay_early(self, batch_id: int) -> None:
         """The enqueue returned: the sessions of its batch that already ran are shown now, in order."""
-        early, self._early = self._early, {}
-        if self._enqueuing:  # another enqueue is still in flight: keep what may be its sessions
-            self._early = {sid: events for sid, events in early.items() if events[0].batch_id != batch_id}
-        for session_id, events in early.items():
-            if events[0].batch_id != batch_id:
-                continue
+        for session_id, events in self._early.take(batch_id):
             self.watched_sessions.add(session_id)
-            for event in events[1:]:
+            for event in events:
                 if isinstance(event, SessionCompleted):
                     self._session_completed(event)
                 elif isinstance(event, SessionReleased):
@@ -258,7 +223,7 @@ class RunController(QObject):
 
     def _node_event(self, event: Any) -> None:
         if event.session_id not in self.watched_sessions:
-            self._keep_early(event)
+            self._early.hold(event)
             return
         changed = self.board.apply_all(event)
         if not changed:
@@ -282,7 +247,7 @@ class RunController(QObject):
             self._selection_changed()
 
     def _session_completed(self, event: SessionCompleted) -> None:
-        if self._keep_early(event):
+        if self._early.hold(event):
             return
         if event.session_id in self.watched_sessions:
             if event.status == SessionStatus.CANCELED:
@@ -294,7 +259,7 @@ class RunController(QObject):
 
     def _session_stopped(self, event: SessionCompleted | SessionReleased) -> None:
         """Canceled, handed back or taken over: its nodes no longer show "running"."""
-        if isinstance(event, SessionReleased) and self._keep_early(event):
+        if isinstance(event, SessionReleased) and self._early.hold(event):
             return
         if event.session_id in self.watched_sessions:
             for node_id in self.board.settle():
@@ -453,9 +418,11 @@ class RunController(QObject):
         self.batch_dock.raise_()
 
     def shutdown(self) -> None:
+        """Once, when the window closes: stop the panels' threads and the bridge."""
+        if self._shut:
+            return
+        self._shut = True
         self.window.scene.selectionChanged.disconnect(self._selection_changed)
-        self.queue_dock.panel.shutdown()
-        self.stats_dock.panel.shutdown()
-        self.workers_dock.panel.shutdown()
+        self._shutdown_store_docks()
         self.bridge.detach()
         self._thumbnails.close(2000)

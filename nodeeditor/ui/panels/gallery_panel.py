@@ -86,7 +86,11 @@ class GalleryPanel(QWidget):
 
         Completions are coalesced: one query at most every PULL_INTERVAL_MS however fast sessions end.
         """
-        bridge.sessionCompleted.connect(lambda _event: self._pull_timer.isActive() or self._pull_timer.start())
+        bridge.sessionCompleted.connect(self._session_completed)
+
+    def _session_completed(self, _event: Any) -> None:
+        if not self._pull_timer.isActive():
+            self._pull_timer.start()
 
     def _set_all_images(self, on: bool) -> None:
         self.model.all_images = on

@@ -268,6 +268,15 @@ class QueuePanel(QWidget):
         self._actions += 1
         self.reader.submit(f"action {self._actions}", change, lambda _result: self._after_action())
 
+    def set_worker(self, worker: WorkerControl | None) -> None:
+        """Another worker runs this queue now (None: none to pause here); it starts unpaused."""
+        self.worker = worker
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(False)
+        self.pause_button.setText("Pause")
+        self.pause_button.blockSignals(False)
+        self.pause_button.setEnabled(worker is not None)
+
     def _set_paused(self, paused: bool) -> None:
         if self.worker is None:
             return

@@ -52,16 +52,16 @@ class WorkerLine:
 
 def snapshot(store: Any) -> list[WorkerLine]:
     """The registry with each running session's progress (runs on the watcher thread)."""
+    running = store.workers.running()
     lines = []
     for row in store.workers.list():
-        node = fraction = None
-        if row.current_item is not None and row.state is not WorkerState.LOST:
-            item = store.queue.get(row.current_item)
-            if item is not None:
-                node, fraction = item.progress_node, item.progress
-        lines.append(WorkerLine(row.name, row.state.value, f"{row.host}:{row.pid}", row.current_item, node,
-                                fraction, row.sessions_done, row.seen_s_ago,
-                                describe(row.capabilities.get("devices"))))
+        item, node, fraction = row.current_item, None, None
+        state = row.state.value
+        if row.state is not WorkerState.LOST and row.id in running:
+            item, node, fraction = running[row.id]
+            state = WorkerState.RUNNING.value
+        lines.append(WorkerLine(row.name, state, f"{row.host}:{row.pid}", item, node, fraction, row.sessions_done,
+                                row.seen_s_ago, describe(row.capabilities.get("devices"))))
     return lines
 
 
