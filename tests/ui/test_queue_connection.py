@@ -154,6 +154,8 @@ def test_canceling_the_dialog_changes_nothing(connected, monkeypatch):
     window, connection = connected
     window.settings.setValue(SETTING, SHARED)
     before = connection.store
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert texts.index("Connect to &Queue…") < texts.index("&Quit")
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("sqlite:///other.db", False))
     connection.connect_action.trigger()
     assert window.settings.value(SETTING) == SHARED and connection.store is before
