@@ -1,6 +1,8 @@
 """Shared test set-up: Qt runs offscreen, and every test gets its own data folder."""
 
+import gc
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NODEEDITOR_DEVICE_PROBE", "0")  # a torch import per worker start; tests/engine/test_devices.py probes
@@ -17,6 +19,22 @@ def isolated_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("NODEEDITOR_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _garbage_freed_on_the_main_thread():
+    """Once Qt is loaded, cyclic garbage is collected here, on the main thread, after each test
+    (as the window does from a timer): a collection that Python starts on a background thread
+    (a store reader, a sampler) would destroy widgets of earlier tests there, and that deadlocks
+    against the main thread — seen as a run that never exits after its summary. Frozen after each
+    collection, what survives is not scanned again."""
+    if "PySide6.QtCore" in sys.modules:
+        gc.disable()
+    yield
+    if "PySide6.QtCore" in sys.modules:
+        gc.disable()  # for good: between tests too
+        gc.collect()
+        gc.freeze()
 
 
 EXIT_WATCHDOG_S = 120

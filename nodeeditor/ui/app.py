@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pyqtgraph.util.garbage_collector import GarbageCollector
 
 from nodeeditor.core.registry import default_registry
 from nodeeditor.paths import data_dir, user_nodes_dir
@@ -36,8 +38,14 @@ def show_store_problem(window, problem: str) -> QMessageBox:
 def run_app(args: argparse.Namespace) -> int:
     """Run the window until it closes. Closing the last window posts a Quit event; one left
     queued after the loop ends would make every later Qt event loop in this process return at
-    once (Qt keeps "quit now" set until the next exec), so it is dropped when the loop ends."""
+    once (Qt keeps "quit now" set until the next exec), so it is dropped when the loop ends.
+
+    Cyclic garbage is collected on this thread only, from a timer: left to Python, a collection
+    runs on whichever thread allocates (store readers, the worker's event reader) and would
+    destroy widgets there, which deadlocks against this thread."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collecting = gc.isenabled()
+    collector = GarbageCollector(interval=1.0)
     app.setApplicationName("nodeeditor")
     app.setOrganizationName("nodeeditor")
     loop = qasync.QEventLoop(app)
@@ -61,6 +69,11 @@ def run_app(args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     app.aboutToQuit.connect(lambda: QCoreApplication.removePostedEvents(app, QEvent.Type.Quit))
-    with loop:
-        loop.run_until_complete(closed.wait())
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+    finally:
+        collector.timer.stop()
+        if collecting:
+            gc.enable()
     return 0

@@ -4,7 +4,10 @@ Measured here: with a worker thread running pure-Python nodes, a 200-row queue p
 3 ms on an idle GUI thread takes 15 ms (median) to 90 ms, because every SQLite call gives the GIL
 up and waits a switch interval to get it back. So panels never read the store on the GUI thread:
 they submit a read and apply its result when it arrives. The reader thread touches no Qt object
-(it only fills a deque), so it can never delete or signal a widget from the wrong thread.
+(it only fills a deque), so it can never delete or signal a widget from the wrong thread. Nor
+does it ever drop the last reference to a read or its apply (closures that may hold a panel):
+they go back with the result and are dropped on the GUI thread, because a widget destroyed on
+another thread deadlocks against the GUI thread (seen as a process that never exits).
 """
 
 from __future__ import annotations
@@ -30,13 +33,17 @@ class _Jobs:
 
     def __init__(self) -> None:
         self.waiting: OrderedDict[str, tuple[Read, Apply]] = OrderedDict()
-        self.done: deque[tuple[Apply, Any, BaseException | None]] = deque()
+        self.done: deque[tuple[Apply, Any, BaseException | None, Read]] = deque()
         self.cond = threading.Condition()
         self.closed = False
 
     def close(self) -> None:
+        """Drop the waiting and unapplied work on the closing (GUI) thread, not on the reader
+        thread as it ends."""
         with self.cond:
             self.closed = True
+            self.waiting.clear()
+            self.done.clear()
             self.cond.notify()
 
 
@@ -49,9 +56,11 @@ def _serve(jobs: _Jobs) -> None:
                 return
             _key, (read, apply) = jobs.waiting.popitem(last=False)
         try:
-            jobs.done.append((apply, read(), None))
+            result, error = read(), None
         except Exception as exc:  # reported on the GUI thread; the reader goes on
-            jobs.done.append((apply, None, exc))
+            result, error = None, exc
+        jobs.done.append((apply, result, error, read))
+        del read, apply, result, error
 
 
 class StoreReader(QObject):
@@ -96,11 +105,12 @@ class StoreReader(QObject):
         self._timer.stop()
         self._jobs.close()
         self._thread.join(timeout=5.0)
+        self._jobs.close()  # what a read running during the first close handed back
 
     def _drain(self) -> None:
         done = self._jobs.done
         while done:
-            apply, result, error = done.popleft()
+            apply, result, error, _read = done.popleft()
             self._outstanding -= 1
             if error is not None:
                 log.error("store read failed", exc_info=error)
