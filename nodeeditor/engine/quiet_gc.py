@@ -21,16 +21,20 @@ RUN_THRESHOLD = 100_000
 _lock = threading.Lock()
 _depth = 0
 _saved: tuple[int, int, int] | None = None
+_froze = False
+"""Whether the first run froze the heap; one frozen by someone else is left frozen at the end."""
 
 
 @contextmanager
 def quiet_gc() -> Iterator[None]:
-    global _depth, _saved
+    global _depth, _saved, _froze
     with _lock:
         _depth += 1
         if _depth == 1:
             _saved = gc.get_threshold()
-            gc.freeze()
+            _froze = gc.get_freeze_count() == 0
+            if _froze:
+                gc.freeze()
             gc.set_threshold(max(_saved[0], RUN_THRESHOLD), _saved[1], _saved[2])
     try:
         yield
@@ -39,4 +43,5 @@ def quiet_gc() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _saved is not None:
                 gc.set_threshold(*_saved)
-                gc.unfreeze()
+                if _froze:
+                    gc.unfreeze()

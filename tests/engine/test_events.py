@@ -184,3 +184,15 @@ def test_a_start_is_never_sent_after_its_end_whatever_the_timing():
         assert kinds in (["NodeCompleted"], ["NodeStarted", "NodeCompleted"]), (nid, kinds)
     assert any(kinds_for(seen, nid)[0] == "NodeStarted" for nid in nodes)
     assert any(kinds_for(seen, nid) == ["NodeCompleted"] for nid in nodes)
+
+
+def test_a_heap_frozen_before_a_run_stays_frozen_after_it():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        result = run_workflow(build({"x": ("integer", {"value": 4}), "d": ("add", {"b": 3})}, ["x.value -> d.a"]),
+                              default_registry(), artifacts=None)
+        assert result.status == "completed"
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
