@@ -52,8 +52,6 @@ def _release_clipboard():
     other threads (a QMenu); Qt then locks a mutex it already holds and the process never ends
     (seen after a full run: every test passed, then a hang until killed)."""
     yield
-    import gc
-
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
