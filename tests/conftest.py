@@ -44,25 +44,14 @@ EXIT_WATCHDOG_S = 120
 @pytest.fixture(autouse=True, scope="session")
 def _release_clipboard():
     """Empty the clipboard before Qt shuts down: data left in it is freed after the
-    application object and the process crashes on exit (offscreen platform).
-
-    Then free what the tests left while Python still runs here, on the main thread: PySide
-    deletes the widgets still alive when the interpreter exits, and a Python event filter called
-    from one of those destructors runs pending deletions of wrappers the collector freed on
-    other threads (a QMenu); Qt then locks a mutex it already holds and the process never ends
-    (seen after a full run: every test passed, then a hang until killed)."""
+    application object and the process crashes on exit (offscreen platform). What the tests
+    left is then collected here, on the main thread (see `_garbage_freed_on_the_main_thread`)."""
     yield
-    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    if QApplication.instance() is None:
-        return
-    QApplication.clipboard().clear()
-    for widget in QApplication.topLevelWidgets():
-        widget.deleteLater()  # not close(): a window with unsaved changes would ask, and nobody answers
+    if QApplication.instance() is not None:
+        QApplication.clipboard().clear()
     gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QCoreApplication.processEvents()
 
 
 def pytest_unconfigure(config):
