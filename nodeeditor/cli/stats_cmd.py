@@ -1,4 +1,5 @@
-"""`nodeeditor stats [--batch ID] [--json]`: calls, time and memory per node type."""
+"""`nodeeditor stats [--batch ID] [--json]`: calls, time and memory per node type, and the model
+cache's loads and hits under the table (the JSON stays the list of node type rows)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def handle(args: argparse.Namespace) -> int:
     store = store_for(args, write=False)
     try:
         rows = store.stats.by_node_type(batch_id=args.batch)
+        models = store.stats.models(batch_id=args.batch) if not args.json else None
     finally:
         store.close()
     if args.json:
@@ -39,4 +41,8 @@ def handle(args: argparse.Namespace) -> int:
               f"{r.peak_rss / MB:>12.1f} {r.ram_delta / MB:>12.2f} {vram:>8} {r.cache_hits:>7}")
     if not rows:
         print("(no sessions have run)")
+    if models is not None:
+        print(f"\nmodel cache: {models.loads} load{'s' * (models.loads != 1)} ({models.load_s:.3f} s loading), "
+              f"{models.hits} hit{'s' * (models.hits != 1)} over {models.sessions} session"
+              f"{'s' * (models.sessions != 1)}")
     return EXIT_OK

@@ -101,6 +101,19 @@ class CacheFigures:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class SessionModels:
+    """What one session asked of the cache: models it loaded (and how long that took) and models
+    it found already loaded. A model counts once per session however many nodes use it."""
+
+    loads: int
+    hits: int
+    load_s: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"loads": self.loads, "hits": self.hits, "load_s": self.load_s}
+
+
 @dataclass
 class ModelCache:
     """A thread-safe LRU of loaded models within a RAM and a VRAM budget."""
@@ -110,6 +123,9 @@ class ModelCache:
     _entries: OrderedDict[Hashable, Loaded] = field(default_factory=OrderedDict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     figures: CacheFigures = field(default_factory=CacheFigures)
+    _asked: dict[Hashable, bool] = field(default_factory=dict)
+    """Models asked for since `begin_session`: key -> whether the first ask found it loaded."""
+    _base: tuple[int, float] = (0, 0.0)
 
     def get(self, key: Hashable, load: Callable[[], tuple[Any, int, str]]) -> Any:
         """The cached object for `key`; when absent, `load()` returns (object, bytes, device type),
@@ -119,7 +135,9 @@ class ModelCache:
             if found is not None:
                 self._entries.move_to_end(key)
                 self.figures.hits += 1
+                self._asked.setdefault(key, True)
                 return found.value
+            self._asked[key] = False
             began = time.perf_counter()
             value, size, device = load()
             loaded = Loaded(value, size, device, time.perf_counter() - began)
@@ -130,6 +148,21 @@ class ModelCache:
             self._fit(keep=key)
             self._count()
             return loaded.value
+
+    def begin_session(self) -> None:
+        """Start counting what the next session asks for (the session process calls this)."""
+        with self._lock:
+            self._asked.clear()
+            self._base = (self.figures.loads, self.figures.load_s)
+
+    def session_models(self) -> SessionModels | None:
+        """Loads, hits and load time since `begin_session`; None when no model was asked for."""
+        with self._lock:
+            if not self._asked:
+                return None
+            loads, load_s = self._base
+            return SessionModels(self.figures.loads - loads, sum(self._asked.values()),
+                                 self.figures.load_s - load_s)
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
@@ -186,5 +219,17 @@ def shared(home: Path | None = None) -> ModelCache:
 
 
 def figures() -> dict[str, Any]:
-    """This process's load and hit counts, for session stats; empty when no model ran here."""
+    """This process's load and hit counts since it started; empty when no model ran here."""
     return _shared.figures.as_dict() if _shared is not None else {}
+
+
+def begin_session() -> None:
+    """Count the coming session's models apart (no cache yet: nothing to count from)."""
+    if _shared is not None:
+        _shared.begin_session()
+
+
+def session_models() -> dict[str, Any]:
+    """The finished session's loads, hits and load time (`SessionModels`); empty when it used no model."""
+    found = _shared.session_models() if _shared is not None else None
+    return found.as_dict() if found is not None else {}

@@ -63,7 +63,7 @@ class Outcome:
     images: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     models: dict[str, Any] = field(default_factory=dict)
-    """The child's model cache figures (loads, hits, load time), empty until a model node ran."""
+    """This session's model figures (loads, hits, load_s: model_cache.session_models), empty when it used no model."""
 
 
 def _die_with_parent() -> None:
@@ -151,6 +151,7 @@ class _Runner:
             self._send("event", event)
 
         began = time.perf_counter()
+        model_cache.begin_session()
         try:
             result = run_workflow(job.workflow, self.registry, artifacts=self.artifacts,
                                   overrides=job.overrides, on_event=on_event, cancel=self.cancel,
@@ -163,7 +164,7 @@ class _Runner:
             return Outcome("failed", f"{where}{type(exc).__name__}: {exc}".rstrip(": "),
                            traceback.format_exc(), duration_s=time.perf_counter() - began)
         outcome = Outcome(cast(Ended, result.status), stats=result.stats, images=images,
-                          duration_s=time.perf_counter() - began, models=model_cache.figures())
+                          duration_s=time.perf_counter() - began, models=model_cache.session_models())
         if result.error is not None:
             outcome.error, outcome.traceback = str(result.error), result.error.traceback or ""
         elif result.status == "completed":

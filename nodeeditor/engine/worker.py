@@ -344,7 +344,7 @@ class Worker(WorkerBase):
             log.info("worker %s: item %s handed back to the queue (%s)", self.name, claimed.item_id, result.reason)
             return "handed_back"
         status = SessionStatus(result.status)
-        details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s}
+        details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s, "models": result.models}
         if status is SessionStatus.COMPLETED:
             details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:

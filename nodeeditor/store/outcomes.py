@@ -28,9 +28,10 @@ class Outcomes:
 
     def finish(self, item_id: int, status: SessionStatus, *, attempt: int | None = None,
                summary: dict[str, Any] | None = None, error: str | None = None, traceback: str | None = None,
-               stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> Written:
+               stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None,
+               models: dict[str, Any] | None = None) -> Written:
         """End a running session with `status` (completed, failed or canceled) and record its
-        figures in the same transaction.
+        figures in the same transaction (`models`: its model loads, hits and load time, if any).
 
         Workers always pass the `attempt` they claimed: the write happens only while the session
         still runs under that attempt. Without it (tools, tests) any running attempt is ended.
@@ -50,7 +51,8 @@ class Outcomes:
             _id, batch_id, session_id, started = rows[0]
             if stats is not None:
                 record_session(conn, item_id=item_id, batch_id=batch_id, session_id=session_id, status=status,
-                               stats=stats, duration_s=duration_s if duration_s is not None else now - (started or now))
+                               stats=stats, duration_s=duration_s if duration_s is not None else now - (started or now),
+                               models=models)
         return Written.WRITTEN
 
     def complete(self, item_id: int, summary: dict[str, Any], *, attempt: int | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from sqlalchemy import Connection, Engine, Integer, cast, delete, func, insert, select
 
@@ -19,7 +19,7 @@ from .tables import session_stats as S
 _NODE_COLUMNS = ("session_row", "node_id", "instance_id", "node_type", "duration_s", "ram_delta", "peak_rss",
                  "vram_peak", "cached", "status")
 _SESSION_COLUMNS = ("item_id", "batch_id", "session_id", "status", "duration_s", "nodes", "cache_hits",
-                    "peak_rss", "ram_delta", "vram_peak", "finished")
+                    "peak_rss", "ram_delta", "vram_peak", "finished", "model_loads", "model_hits", "model_load_s")
 _NODE_PARAMS = tuple(f"v_{c}" for c in _NODE_COLUMNS)
 _INSERT_NODES = Prepared(insert(N).values(named_values(_NODE_COLUMNS)))
 _INSERT_SESSION = Prepared(insert(S).values(named_values(_SESSION_COLUMNS)).returning(S.c.id))
@@ -82,15 +82,30 @@ class TypeStats:
     cache_hits: int
 
 
+@dataclass
+class ModelTotals:
+    """The model cache over some sessions: how often a model was loaded, found loaded, and the
+    seconds loading took."""
+
+    sessions: int
+    loads: int
+    hits: int
+    load_s: float
+
+
 def record_session(conn: Connection, *, item_id: int | None, batch_id: int | None, session_id: str,
-                   status: str, stats: Sequence[NodeFigures], duration_s: float) -> None:
-    """Write the node rows and the session totals of one finished session."""
+                   status: str, stats: Sequence[NodeFigures], duration_s: float,
+                   models: Mapping[str, Any] | None = None) -> None:
+    """Write the node rows and the session totals of one finished session; `models` holds its
+    model cache figures (loads, hits, load_s), absent when it used no model."""
     vram = [s.vram_peak for s in stats if s.vram_peak is not None]
+    models = models or {}
     row = _INSERT_SESSION.run(
         conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id, v_status=status,
         v_duration_s=duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
         v_peak_rss=max((s.peak_rss for s in stats), default=0), v_ram_delta=sum(s.ram_delta for s in stats),
-        v_vram_peak=max(vram) if vram else None, v_finished=time.time()).fetchone()[0]
+        v_vram_peak=max(vram) if vram else None, v_finished=time.time(), v_model_loads=models.get("loads"),
+        v_model_hits=models.get("hits"), v_model_load_s=models.get("load_s")).fetchone()[0]
     _INSERT_NODES.run_many(conn, _NODE_PARAMS, [
         (row, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta, s.peak_rss, s.vram_peak, s.cached,
          s.status) for s in stats])
@@ -130,6 +145,18 @@ class StatsRepo:
         found = [TypeStats(name, calls, total, total / calls, peak, delta, vram, hits)
                  for name, (calls, total, peak, delta, vram, hits) in folded.items()]
         return sorted(found, key=lambda s: (-s.total_s, s.node_type))
+
+    def models(self, batch_id: int | None = None, item_id: int | None = None) -> ModelTotals | None:
+        """Model cache figures summed over the sessions that used a model; None when none did."""
+        query = (select(func.count(), func.sum(S.c.model_loads), func.sum(S.c.model_hits), func.sum(S.c.model_load_s))
+                 .where(S.c.model_loads.is_not(None)))
+        if batch_id is not None:
+            query = query.where(S.c.batch_id == batch_id)
+        if item_id is not None:
+            query = query.where(S.c.item_id == item_id)
+        with self.engine.connect() as conn:
+            sessions, loads, hits, load_s = conn.execute(query).one()
+        return ModelTotals(sessions, loads or 0, hits or 0, load_s or 0.0) if sessions else None
 
     def for_item(self, item_id: int) -> list[NodeStatRow]:
         """Node rows of every run of one queue item, in the order they ran."""

@@ -103,6 +103,9 @@ session_stats = Table(
     Column("ram_delta", Integer, nullable=False),
     Column("vram_peak", Integer),
     Column("finished", Float, nullable=False),
+    Column("model_loads", Integer),
+    Column("model_hits", Integer),
+    Column("model_load_s", Float),
 )
 
 node_stats = Table(

@@ -22,8 +22,12 @@ def test_a_batch_of_three_prompts_by_two_seeds_loads_the_model_once(store, worke
     store.queue.enqueue(text_to_image(str(tiny.folder), steps=2), batch)
     assert worker.run_until_empty() == {"completed": 6, "failed": 0, "canceled": 0}
     wait_for(lambda: len(completed) == 6)  # events arrive on the hub's thread
-    assert [e.stats["models"]["loads"] for e in completed] == [1] * 6  # the session process keeps it
-    assert completed[-1].stats["models"]["hits"] >= 5 * 3  # loader, prompts, denoise and decode reuse it
+    figures = [(e.stats["models"]["loads"], e.stats["models"]["hits"]) for e in completed]
+    assert figures == [(1, 0)] + [(0, 1)] * 5  # the session process keeps it; one model, counted once a session
+    assert completed[0].stats["models"]["load_s"] > 0 == completed[1].stats["models"]["load_s"]
+    totals = store.stats.models()
+    assert (totals.sessions, totals.loads, totals.hits) == (6, 1, 5)
+    assert totals.load_s == completed[0].stats["models"]["load_s"]
     images = [item.summary["outputs"]["decode.image"] for item in store.queue.list_items()]
     assert len(set(images)) == 6
     by_type = {s.node_type: s for s in store.stats.by_node_type()}

@@ -228,3 +228,34 @@ def test_the_stats_table_has_room_at_the_default_window_size(app, qtbot, store):
     table = dock.panel.table
     rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
     assert rows >= 6
+
+
+def test_a_measured_vram_peak_shows_in_its_column(qtbot, store):
+    store.queue.enqueue(adder(), grid([1], [1]))
+    claimed = store.queue.claim("test")
+    stats = [NodeStat("a", "a", "integer", 0.01, vram_peak=3 * 2**20), NodeStat("s", "s", "add", 0.02)]
+    store.queue.complete(claimed.item_id, {}, stats=stats, duration_s=0.03)
+    panel = _panel(qtbot, store)
+    panel.set_scope("all")
+    assert panel.wait_idle()
+    column = KEYS.index("vram_peak")
+    assert not panel.table.isColumnHidden(column)
+    shown = {panel.proxy.index(r, 0).data(): panel.proxy.index(r, column).data() for r in range(panel.proxy.rowCount())}
+    assert shown == {"integer": "3.0 MB", "add": "–"}
+
+
+def test_the_model_cache_line_shows_the_scope_s_loads_and_hits(qtbot, store):
+    batch = store.queue.enqueue(adder(), grid([1, 2], [1])).batch_id
+    plain = store.queue.enqueue(adder(), grid([1], [1])).batch_id
+    for models in ({"loads": 1, "hits": 0, "load_s": 2.5}, {"loads": 0, "hits": 1, "load_s": 0.0}, None):
+        claimed = store.queue.claim("test")
+        store.queue.finish(claimed.item_id, "completed", summary={}, stats=[NodeStat("a", "a", "integer", 0.01)],
+                           duration_s=0.01, models=models)
+    panel = _panel(qtbot, store)
+    panel.set_scope("batch", batch_id=batch)
+    assert panel.wait_idle()
+    assert panel.models_label.isVisible()
+    assert panel.models_label.text() == "Model cache: 1 load (2.50 s loading), 1 hit in 2 sessions"
+    panel.set_scope("batch", batch_id=plain)
+    assert panel.wait_idle()
+    assert not panel.models_label.isVisible()

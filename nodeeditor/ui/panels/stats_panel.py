@@ -100,6 +100,9 @@ class StatsPanel(QWidget):
         self.scope_box.setCurrentIndex(1)
         self.scope_box.currentIndexChanged.connect(lambda _i: self._scope_changed())
         self.title = QLabel()
+        self.models_label = QLabel()
+        """The model cache of the scope (loads, load time, hits); hidden when no session used a model."""
+        self.models_label.setVisible(False)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -169,6 +172,7 @@ class StatsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.models_label)
         layout.addWidget(split)
 
         self._timer = QTimer(self, interval=CHART_INTERVAL_MS, timeout=self._tick)
@@ -211,6 +215,7 @@ class StatsPanel(QWidget):
             self.reader.submit("stats", lambda: stats.by_node_type(item_id=item_id, **grouping),
                                self._show_rows)
             self.reader.submit("memory", lambda: stats.for_item(item_id), self._show_session_memory)
+            self._read_models(item_id=item_id)
             return
         self._show_live_memory()
         if self.scope == "batch" and self.batch_id is not None:
@@ -218,12 +223,30 @@ class StatsPanel(QWidget):
             self.title.setText(f"batch {batch_id}")
             self.reader.submit("stats", lambda: stats.by_node_type(batch_id=batch_id, **grouping),
                                self._show_rows)
+            self._read_models(batch_id=batch_id)
         elif self.scope == "all":
             self.title.setText("all runs")
             self.reader.submit("stats", lambda: stats.by_node_type(**grouping), self._show_rows)
+            self._read_models()
         else:
             self.title.setText("select a queue item")
             self.reader.submit("stats", list, self._show_rows)
+            self.reader.submit("models", lambda: None, self._show_models)
+
+    def _read_models(self, **scope: int) -> None:
+        stats = self.stats
+        self.reader.submit("models", lambda: stats.models(**scope), self._show_models)
+
+    def _show_models(self, totals: Any) -> None:
+        """One line under the scope: how often the model cache loaded a model, how long that took,
+        and how often a session found its model already loaded."""
+        self.models_label.setVisible(totals is not None)
+        if totals is None:
+            return
+        loads = f"{totals.loads} load{'s' * (totals.loads != 1)}"
+        self.models_label.setText(
+            f"Model cache: {loads} ({format_duration(totals.load_s, micro=True)} loading), "
+            f"{totals.hits} hit{'s' * (totals.hits != 1)} in {totals.sessions} session{'s' * (totals.sessions != 1)}")
 
     def wait_idle(self, timeout_s: float = 5.0) -> bool:
         """Block until the figures asked for so far are shown (tools, tests)."""
