@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -65,8 +66,6 @@ class ModelSettings:
 
 
 def _default_vram_budget() -> int:
-    import sys
-
     torch = sys.modules.get("torch")
     try:
         if torch is not None and torch.cuda.is_available():
@@ -204,17 +203,34 @@ class ModelCache:
 
 _shared: ModelCache | None = None
 _shared_lock = threading.Lock()
+_read_as: tuple[Any, ...] | None = None
+"""What the shared cache's settings were read from; the same again means the same settings."""
+
+
+def _settings_source(home: Path | None) -> tuple[Any, ...]:
+    """The settings file's stat, the environment override, and whether torch (the VRAM default)
+    is there: a stat call, where reading the file and asking psutil takes tens of microseconds."""
+    try:
+        info = os.stat(Path(home) / SETTINGS_FILE) if home is not None else None
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino) if info is not None else None
+    except OSError:
+        stamp = None
+    return (home, stamp, os.environ.get(MODEL_ENV), "torch" in sys.modules)
 
 
 def shared(home: Path | None = None) -> ModelCache:
     """The cache of this process (one per worker process, kept across sessions). Settings are read
-    again on every call with a home (a few tens of microseconds), so edits apply to the next node."""
-    global _shared
+    again when settings.ini (or NODEEDITOR_MODEL) changed, so edits apply to the next node."""
+    global _shared, _read_as
     with _shared_lock:
         if _shared is None:
+            _read_as = _settings_source(home)
             _shared = ModelCache(ModelSettings.read(home))
         elif home is not None:
-            _shared.settings = ModelSettings.read(home)
+            source = _settings_source(home)
+            if source != _read_as:
+                _read_as = source
+                _shared.settings = ModelSettings.read(home)
         return _shared
 
 

@@ -67,3 +67,38 @@ def test_budgets_and_the_default_model_come_from_the_settings_file(tmp_path, mon
 def test_unreadable_settings_fall_back_to_the_defaults(tmp_path):
     (tmp_path / "settings.ini").write_text("[models]\nram_budget_gb = lots\n[[[")
     assert ModelSettings.read(tmp_path).ram_budget > 0
+
+
+def test_the_shared_cache_rereads_its_settings_only_when_they_change(tmp_path, monkeypatch, models):
+    from nodeeditor.engine import model_cache
+
+    monkeypatch.delenv("NODEEDITOR_MODEL", raising=False)
+    settings = tmp_path / "settings.ini"
+    settings.write_text("[models]\ndefault_model = /a.safetensors\n")
+    assert model_cache.shared(tmp_path).settings.default_model == "/a.safetensors"
+    read = model_cache.shared(tmp_path).settings
+    assert model_cache.shared(tmp_path).settings is read  # unchanged file: not read again
+    settings.write_text("[models]\ndefault_model = /models/b.safetensors\n")
+    assert model_cache.shared(tmp_path).settings.default_model == "/models/b.safetensors"
+    monkeypatch.setenv("NODEEDITOR_MODEL", "/c.ckpt")
+    assert model_cache.shared(tmp_path).settings.default_model == "/c.ckpt"
+    monkeypatch.delenv("NODEEDITOR_MODEL")
+    settings.unlink()
+    assert model_cache.shared(tmp_path).settings.default_model == ""
+
+
+def test_a_session_counts_each_model_once_as_a_load_or_a_hit():
+    log: list[str] = []
+    cache = ModelCache(ModelSettings(ram_budget=100 * MB))
+    cache.begin_session()
+    assert cache.session_models() is None
+    for _node in range(3):
+        cache.get("a", loader(log, "a", MB))
+    first = cache.session_models()
+    assert (first.loads, first.hits) == (1, 0) and first.load_s > 0
+    cache.begin_session()
+    cache.get("a", loader(log, "a", MB))
+    cache.get("b", loader(log, "b", MB))
+    cache.get("a", loader(log, "a", MB))
+    second = cache.session_models()
+    assert (second.loads, second.hits) == (1, 1) and log == ["a", "b"]

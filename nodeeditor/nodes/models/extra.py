@@ -29,8 +29,14 @@ def missing() -> list[str]:
     return found
 
 
+_modules: list[tuple[ModuleType, ModuleType, ModuleType]] = []
+"""The three modules once imported: every model node asks, and a cached model must cost microseconds."""
+
+
 def require() -> tuple[ModuleType, ModuleType, ModuleType]:
     """torch, diffusers and transformers, or a one-line error that says how to install them."""
+    if _modules:
+        return _modules[0]
     absent = missing()
     if absent:
         raise MissingExtraError(f"{INSTALL_HINT} ({', '.join(absent)} not installed)")
@@ -43,7 +49,8 @@ def require() -> tuple[ModuleType, ModuleType, ModuleType]:
     for noisy in (diffusers.utils.logging, transformers.utils.logging):
         noisy.set_verbosity_error()
         noisy.disable_progress_bar()
-    return torch, diffusers, transformers
+    _modules.append((torch, diffusers, transformers))
+    return _modules[0]
 
 
 def device_and_dtype() -> tuple[Any, Any]:

@@ -32,11 +32,11 @@ def model_path(context: InvocationContext | None, typed: str) -> str:
 def loaded_model(context: InvocationContext, identity: Identity, field: str) -> LoadedModel:
     """The model from the process's cache, loaded on a miss; a file that cannot be loaded fails
     this node with a message that names it."""
-    cache = context.models
-    if ("model", *identity.key()) not in cache:
+    cache, key = context.models, ("model", *identity.key())
+    if key not in cache:
         context.progress(0.0, f"loading {identity.path}")
     try:
-        return cache.get(("model", *identity.key()), lambda: load(identity))
+        return cache.get(key, lambda: load(identity))
     except (MissingExtraError, LocatedError):
         raise
     except Exception as exc:
@@ -86,9 +86,9 @@ class MainModelLoaderInvocation(BaseNode):
     def invoke(self, context: InvocationContext) -> ModelLoaderOutput:
         require()
         identity = identify(model_path(context, self.model), "model")
-        hits = context.models.figures.hits
-        model = loaded_model(context, identity, "model")
         figures = context.models.figures
+        hits = figures.hits
+        model = loaded_model(context, identity, "model")
         context.progress(1.0, "model cache hit" if figures.hits > hits else f"loaded in {figures.last_load_s:.2f} s")
         common = dict(path=identity.path, size=identity.size, mtime_ns=identity.mtime_ns, family=model.family)
         return ModelLoaderOutput(unet=UNetField(**common), clip=ClipField(**common), vae=VAEField(**common))

@@ -52,6 +52,19 @@ def test_the_output_cache_keeps_the_loader_until_its_file_changes(h, tiny, model
     assert models.figures.loads == 2
 
 
+def test_a_file_rewritten_inside_a_model_folder_changes_its_identity(tiny, tmp_path):
+    import shutil
+
+    from nodeeditor.nodes.models.files import identify
+
+    folder = shutil.copytree(tiny.folder, tmp_path / "copy")
+    before = identify(str(folder))
+    assert identify(str(folder)) == before
+    config = folder / "scheduler" / "scheduler_config.json"
+    config.write_text(config.read_text() + " ")
+    assert identify(str(folder)) != before
+
+
 def test_a_missing_model_file_is_named_in_the_error(h, tmp_path, models):
     missing = tmp_path / "nowhere" / "model.safetensors"
     with pytest.raises(LocatedError) as caught:
