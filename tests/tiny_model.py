@@ -3,14 +3,19 @@
 A 2-block UNet2DConditionModel, a 4-level AutoencoderKL (8x, like SD's), a 2-layer CLIPTextModel
 and a CLIPTokenizer whose vocabulary (bytes and specials, no merges) is written here. Saved as a
 diffusers folder with `save_pretrained`, and as one .safetensors file (diffusers layout, configs in
-its metadata) with the tokenizer in a folder beside it.
+its metadata) with the tokenizer in a folder beside it, and as one .safetensors file in the original
+layout most users' checkpoints have (tests/original_layout.py), its configs and tokenizer in a
+folder of the same name beside it.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from original_layout import to_original
 
 
 @dataclass
@@ -18,6 +23,9 @@ class TinyModel:
     folder: Path
     single_file: Path
     pipeline: object
+    original: Path
+    """The same weights in the original (CompVis / A1111) layout, its architecture in a config
+    folder beside it (the shipped SD configs describe full-size models, not this one)."""
 
 
 def _byte_symbols() -> list[str]:
@@ -66,4 +74,8 @@ def build(root: Path, seed: int = 0) -> TinyModel:
     configs = {"unet": dict(unet.config), "vae": dict(vae.config), "text_encoder": text_encoder.config.to_dict(),
                "scheduler": dict(scheduler.config), "family": "custom"}
     save_file(tensors, str(single), metadata={"diffusers_configs": json.dumps(configs, default=list)})
-    return TinyModel(folder, single, pipeline)
+
+    original = root / "original" / "tiny-sd.safetensors"
+    shutil.copytree(folder, original.with_suffix(""), ignore=shutil.ignore_patterns("*.safetensors", "*.bin"))
+    save_file(to_original(unet, vae, text_encoder), str(original))
+    return TinyModel(folder, single, pipeline, original)

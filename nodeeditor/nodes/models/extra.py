@@ -53,12 +53,22 @@ def require() -> tuple[ModuleType, ModuleType, ModuleType]:
     return _modules[0]
 
 
+def placement(cuda_available: bool) -> tuple[str, str]:
+    """Where models run and in what precision: CUDA in half precision (half the VRAM, the GPU's
+    fast path) when there is a GPU, else the CPU in single precision (half is slow there)."""
+    return ("cuda", "float16") if cuda_available else ("cpu", "float32")
+
+
+def vae_precision(dtype: str, force_upcast: bool) -> str:
+    """A VAE whose config says it overflows in half precision (SDXL's) stays in single precision."""
+    return "float32" if force_upcast else dtype
+
+
 def device_and_dtype() -> tuple[Any, Any]:
-    """CUDA in half precision when there is a GPU, else the CPU in single precision."""
+    """`placement` as torch objects, asking torch whether there is a GPU."""
     torch = require()[0]
-    if torch.cuda.is_available():
-        return torch.device("cuda"), torch.float16
-    return torch.device("cpu"), torch.float32
+    device, dtype = placement(torch.cuda.is_available())
+    return torch.device(device), getattr(torch, dtype)
 
 
 N = TypeVar("N", bound=type[BaseNode])

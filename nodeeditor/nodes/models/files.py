@@ -102,6 +102,14 @@ def folder_family(folder: Path) -> str:
     return {768: "sd1", 1024: "sd2"}.get(width, "custom") if config.get("addition_embed_type") is None else "sdxl"
 
 
+def config_beside(path: Path) -> Path | None:
+    """A diffusers config folder (model_index.json and the parts' configs, no weights) named like a
+    single-file checkpoint, beside it: the architecture of a checkpoint the shipped configs do not
+    describe. Without one, the shipped config of the family its tensor names show is used."""
+    folder = path.with_suffix("")
+    return folder if (folder / "model_index.json").is_file() and (folder / "unet" / "config.json").is_file() else None
+
+
 def beside(path: Path, name: str) -> Path | None:
     """A folder named `name` next to a single-file checkpoint (its tokenizer, say), if there is one."""
     for candidate in (path.with_suffix("") / name, path.parent / name):

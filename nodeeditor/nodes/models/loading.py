@@ -3,8 +3,10 @@
 - A diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) loads
   part by part with `from_pretrained(..., local_files_only=True)`.
 - A single file in the original layout (A1111 / ComfyUI checkpoints) goes through diffusers'
-  `from_single_file` with the architecture configs shipped in `configs/`; its tokenizer comes from
-  a `tokenizer/` folder beside the file, else from the Hugging Face cache, never from the network.
+  `from_single_file` with the architecture configs shipped in `configs/` (SD 1.x, 2.x or XL, told
+  apart by its tensor names), or those of a config folder named like the file beside it (another
+  architecture); its tokenizer comes from a `tokenizer/` folder beside the file, else from the
+  Hugging Face cache, never from the network.
 - A single file in diffusers layout (`unet.*`, `vae.*`, `text_encoder.*` tensors, the configs in
   its metadata under `diffusers_configs`) is built from those configs and filled directly.
 """
@@ -16,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .extra import device_and_dtype, require
-from .files import CONFIGS, Identity, beside, family_of_keys, folder_family, is_diffusers_layout
+from .extra import device_and_dtype, require, vae_precision
+from .files import CONFIGS, Identity, beside, config_beside, family_of_keys, folder_family, is_diffusers_layout
 
 CONFIG_KEY = "diffusers_configs"
 HUB_TOKENIZERS = {
@@ -80,8 +82,8 @@ def _finish(model: LoadedModel) -> LoadedModel:
         module = getattr(model, name)
         if module is not None:
             setattr(model, name, module.to(model.device, model.dtype))
-    vae_dtype = torch.float32 if getattr(model.vae.config, "force_upcast", False) else model.dtype
-    model.vae = model.vae.to(model.device, vae_dtype)
+    vae_dtype = vae_precision(str(model.dtype).removeprefix("torch."), bool(getattr(model.vae.config, "force_upcast", False)))
+    model.vae = model.vae.to(model.device, getattr(torch, vae_dtype))
     return model
 
 
@@ -131,20 +133,23 @@ def _load_file(path: Path, device: Any, dtype: Any) -> LoadedModel:
     keys, shapes, metadata, state = _tensor_names(path)
     if is_diffusers_layout(keys):
         return _load_diffusers_file(path, metadata, state, device, dtype)
-    family = family_of_keys(keys, shapes)
+    config = config_beside(path)
+    family = folder_family(config) if config is not None else family_of_keys(keys, shapes)
+    config = config or CONFIGS / family
     _, diffusers, _ = require()
-    tokenizers = {"tokenizer": _tokenizer(path, family, "tokenizer")}
+    tokenizers = {"tokenizer": _tokenizer(path, family if family in HUB_TOKENIZERS else "sd1", "tokenizer")}
     pipeline = diffusers.StableDiffusionPipeline
     if family == "sdxl":
         tokenizers["tokenizer_2"] = _tokenizer(path, "sdxl_2", "tokenizer_2")
         pipeline = diffusers.StableDiffusionXLPipeline
     else:
         tokenizers.update(safety_checker=None, feature_extractor=None, requires_safety_checker=False)
-    pipe = pipeline.from_single_file(str(path), config=str(CONFIGS / family), local_files_only=True, **tokenizers)
+    pipe = pipeline.from_single_file(str(path), config=str(config), local_files_only=True, **tokenizers)
     return _finish(LoadedModel(
         family=family, unet=pipe.unet, vae=pipe.vae, text_encoder=pipe.text_encoder, tokenizer=pipe.tokenizer,
         text_encoder_2=getattr(pipe, "text_encoder_2", None), tokenizer_2=getattr(pipe, "tokenizer_2", None),
-        scheduler_config=_read_json(CONFIGS / family / "scheduler" / "scheduler_config.json"),
+        scheduler_config=_read_json(config / "scheduler" / "scheduler_config.json",
+                                    _read_json(CONFIGS / "sd1" / "scheduler" / "scheduler_config.json")),
         device=device, dtype=dtype))
 
 
