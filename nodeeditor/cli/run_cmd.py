@@ -48,8 +48,11 @@ def _dumps(payload: dict[str, Any]) -> str:
     parts = []
     for key, value in payload.items():
         if key == "timings" and value:
-            rows = ",\n".join(f"    {json.dumps(row)}" for row in value)
-            parts.append(f'  "timings": [\n{rows}\n  ]')
+            # One C call for every row: a raw NUL can only be a separator (json escapes it inside
+            # strings), and one between rows is the only one that follows "}" (rows hold no objects).
+            text = json.dumps(value, separators=("\0", ": "))[1:-1]
+            rows = text.replace("}\0{", "},\n    {").replace("\0", ", ")
+            parts.append(f'  "timings": [\n    {rows}\n  ]')
         else:
             parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")
     return "{\n" + ",\n".join(parts) + "\n}"

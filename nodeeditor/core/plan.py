@@ -163,10 +163,11 @@ class ExecutionPlan:
         incoming = self.graph.incoming
         scope = self.scope
         iterated = any(self.scope.values())
+        nodes, specs, make_direct = self.graph.nodes, self.specs, self._direct
         for nid in self.order:
-            node = self.graph.nodes[nid]
-            spec = self.specs[nid]
-            direct = self._direct(node, spec)
+            node = nodes[nid]
+            spec = specs[nid]
+            direct = make_direct(node, spec)
             edges = incoming.get(nid)
             kind = spec.type
             if kind not in (ITERATE, COLLECT) and not node.bypassed and (
@@ -177,10 +178,11 @@ class ExecutionPlan:
                 inputs = dict(direct)
                 sources = []
                 multi: dict[str, list[Any]] | None = None
+                fields = spec.inputs
                 for edge in edges or ():
                     fname, parent, out = edge.destination.field, edge.source.node, edge.source.field
                     value = results[parent][()][out]
-                    if spec.inputs[fname].multi:
+                    if fields[fname].multi:
                         multi = multi or defaultdict(list)
                         multi[fname].append(value)
                     else:

@@ -20,6 +20,8 @@ from typing import Callable
 
 import psutil
 
+_clock = time.perf_counter
+
 SAMPLE_INTERVAL_S = 0.005
 IDLE_AFTER_S = 1.0
 """The sampler sleeps when no node is running and none has started for this long."""
@@ -78,12 +80,17 @@ def vram() -> int | None:
 
 
 class Meter:
+    """Per node: two clock reads and a few attribute writes; RSS comes from the sampler thread
+    (read again only at the end of a node that ran longer than a sample interval)."""
+
     def __init__(self) -> None:
         self._latest = rss()
         self._peak = self._latest
         self._last_start = 0.0
         self._in_node = False
         self._awake = threading.Event()
+        self._sleeping = True
+        """Mirrors `not _awake.is_set()` for the hot path (a plain attribute read)."""
         self._thread: threading.Thread | None = None
         self._pending: tuple[float, Callable[[], None]] | None = None
         self._announcing = threading.Lock()
@@ -99,20 +106,27 @@ class Meter:
             if pending is not None and time.perf_counter() >= pending[0]:
                 self.announce()
             if not self._in_node and time.perf_counter() - self._last_start > IDLE_AFTER_S:
+                self._sleeping = True
                 self._awake.clear()
+                if self._in_node:  # a node began while going to sleep: stay awake for it
+                    self._wake()
             time.sleep(SAMPLE_INTERVAL_S)
 
-    def start(self) -> Reading:
+    def _wake(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._sample, name="rss-sampler", daemon=True)
             self._thread.start()
-        now = self._last_start = time.perf_counter()
+        self._sleeping = False
+        self._awake.set()
+        self._latest = self._peak = rss()
+
+    def start(self) -> Reading:
+        now = self._last_start = _clock()
         self._in_node = True
-        if not self._awake.is_set():
-            self._awake.set()
-            self._latest = rss()
+        if self._sleeping:
+            self._wake()
         before = self._peak = self._latest
-        cuda = _cuda()
+        cuda = _device[0] if _device else (_cuda() if "torch" in sys.modules else None)
         if cuda is not None:
             cuda.reset_peak_memory_stats()
         return Reading(now, before)
@@ -138,10 +152,14 @@ class Meter:
         return pending is not None
 
     def stop(self, reading: Reading) -> Measure:
-        duration = time.perf_counter() - reading.started
+        duration = _clock() - reading.started
         self._in_node = False
         after = rss() if duration >= SAMPLE_INTERVAL_S else self._latest
-        peak = max(self._peak, after, reading.rss_before)
-        cuda = _cuda()
+        peak = self._peak
+        if after > peak:
+            peak = after
+        if reading.rss_before > peak:
+            peak = reading.rss_before
+        cuda = _device[0] if _device else (_cuda() if "torch" in sys.modules else None)
         vram_peak = int(cuda.max_memory_allocated()) if cuda is not None else None
         return Measure(duration, after - reading.rss_before, peak, vram_peak)

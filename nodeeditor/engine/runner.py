@@ -23,7 +23,7 @@ from nodeeditor.core.types import Kind
 from nodeeditor.core.workflow import Workflow
 
 from .cache import OutputCache, cache_key
-from .context import NodeContext
+from .context import NodeContext, RunScope
 from .events import NodeCompleted, NodeFailed, NodeStarted, Summaries
 from .meter import Meter
 from .quiet_gc import quiet_gc
@@ -143,31 +143,24 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
     copies: dict[str, int] = {}
     values = field_values or {}
 
-    def started(call: NodeCall) -> None:
-        instance = call.instance
-        emit(NodeStarted(session_id=session_id, node_id=instance.node_id, instance_id=instance.id,
-                         node_type=call.spec.type, copies=copies.get(instance.node_id, 1)))
-
-    def completed(outputs: dict[str, Any], stat: NodeStat, spec: Any) -> None:
-        stats.append(stat)
-        if listening:
-            images = _images(outputs) if _may_hold_images(spec) else []
-            emit(NodeCompleted(session_id=session_id, node_id=stat.node_id, instance_id=stat.instance_id,
-                               node_type=stat.node_type, duration_s=stat.duration_s,
-                               ram_delta=stat.ram_delta, peak_rss=stat.peak_rss, cached=stat.cached,
-                               outputs=Summaries(outputs, summarize), images=images))
-
     def before_node(node_id: str, count: int) -> None:
-        copies[node_id] = count
+        if count != 1:
+            copies[node_id] = count
         if is_canceled():
             raise Canceled("canceled")
 
     def notify(call: NodeCall, outputs: dict[str, Any]) -> None:
+        """A pass-through (Iterate, Collect, bypassed): the plan made its outputs."""
+        instance, spec = call.instance, call.spec
         if cache is not None:
-            keys[call.instance] = cache_key(call, keys)
-        if listening and not deferring:
-            started(call)
-        completed(outputs, NodeStat(call.instance.node_id, call.instance.id, call.spec.type, 0.0), call.spec)
+            keys[instance] = cache_key(call, keys)
+        node_id, iid = instance.node_id, instance.id
+        stats.append(NodeStat(node_id, iid, spec.type, 0.0))
+        if listening:
+            if not deferring:
+                emit(NodeStarted(ts=_now(), session_id=session_id, node_id=node_id, instance_id=iid,
+                                 node_type=spec.type, copies=copies.get(node_id, 1)))
+            _completed(emit, session_id, node_id, iid, spec, 0.0, 0, 0, False, outputs)
 
     def workflow_json() -> dict[str, Any]:
         """Made once, when the first node asks for it (only nodes that save images do)."""
@@ -185,25 +178,30 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
             meter.announce()
             emit(event)
 
+    scope = RunScope(session_id, artifacts, workflow_json, values, cancel, node_emit)
+    start, stop = meter.start, meter.stop
+
     def execute(call: NodeCall) -> dict[str, Any]:
         if is_canceled():
             raise Canceled("canceled")
         spec = call.spec
-        node_class: Any = spec.cls
-        node_id, iid = call.instance.node_id, call.instance.id
+        instance = call.instance
+        node_id = instance.node_id
+        iid = instance.id if instance.key else node_id
         key = hit = None
         if cache is not None:  # keys only serve the cache; without one they are not worth computing
-            key = keys[call.instance] = cache_key(call, keys)
+            key = keys[instance] = cache_key(call, keys)
             hit = cache.get(key)
         if listening and not deferring:
-            emit(NodeStarted(session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
-                             copies=copies.get(node_id, 1)))
+            emit(NodeStarted(ts=_now(), session_id=session_id, node_id=node_id, instance_id=iid,
+                             node_type=spec.type, copies=copies.get(node_id, 1)))
         if hit is not None:
-            completed(hit, NodeStat(node_id, iid, spec.type, 0.0, cached=True), spec)
+            stats.append(NodeStat(node_id, iid, spec.type, 0.0, cached=True))
+            if listening:
+                _completed(emit, session_id, node_id, iid, spec, 0.0, 0, 0, True, hit)
             return hit
-        context = NodeContext(node_id=node_id, instance_id=iid, session_id=session_id, artifacts=artifacts,
-                              workflow=workflow_json, field_values=values, cancel=cancel, emit=node_emit)
-        reading = meter.start()
+        context = NodeContext(node_id, iid, scope)
+        reading = start()
         if deferring:
             began_at = time.time()
             meter.defer(lambda: emit(NodeStarted(ts=began_at, session_id=session_id, node_id=node_id,
@@ -211,19 +209,19 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
                                                  copies=copies.get(node_id, 1))), after_s)
         try:
             try:
-                node = node_class.model_validate(call.inputs)
+                node = spec.cls.__pydantic_validator__.validate_python(call.inputs)  # model_validate, less its wrapper
             except ValidationError as exc:
                 raise NodeExecutionError(iid, spec.type, f"invalid input: {validation_message(exc)}") from None
             output = node.invoke(context)
         except Canceled:
-            stat = meter.stop(reading)
+            stat = stop(reading)
             if deferring:
                 meter.settle()
             stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
                                   stat.vram_peak, status="canceled"))
             raise
         except Exception as exc:
-            stat = meter.stop(reading)
+            stat = stop(reading)
             if deferring:
                 meter.settle()
             stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
@@ -238,14 +236,17 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
             if deferring:
                 meter.settle()
             raise
-        stat = meter.stop(reading)
+        stat = stop(reading)
         if deferring:
             meter.settle()
         outputs = {name: getattr(output, name) for name in spec.outputs}
         if key is not None and cache is not None and spec.cacheable:
             cache.put(key, outputs)
-        completed(outputs, NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
-                                    stat.vram_peak), spec)
+        stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
+                              stat.vram_peak))
+        if listening:
+            _completed(emit, session_id, node_id, iid, spec, stat.duration_s, stat.ram_delta, stat.peak_rss,
+                       False, outputs)
         return outputs
 
     began = time.perf_counter()
@@ -262,3 +263,14 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
 
 def _drop(_event: Any) -> None:
     pass
+
+
+_now = time.time
+
+
+def _completed(emit: Callable[[Any], None], session_id: str | None, node_id: str, iid: str, spec: Any,
+               duration_s: float, ram_delta: int, peak_rss: int, cached: bool, outputs: dict[str, Any]) -> None:
+    emit(NodeCompleted(ts=_now(), session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
+                       duration_s=duration_s, ram_delta=ram_delta, peak_rss=peak_rss, cached=cached,
+                       outputs=Summaries(outputs, summarize),
+                       images=_images(outputs) if _may_hold_images(spec) else []))
