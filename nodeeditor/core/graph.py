@@ -47,9 +47,22 @@ class Graph:
         self.nodes = {n.id: n for n in workflow.nodes}
         self.incoming: dict[str, list[Edge]] = defaultdict(list)
         self.outgoing: dict[str, list[Edge]] = defaultdict(list)
+        self.links: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        """Per node, its incoming links as plain (input field, source node, output field) tuples:
+        the hot loops read these, a pydantic attribute costs three times a tuple's."""
+        self.all_links: list[tuple[str, str, str, str]] = []
+        """(destination node, source node, output field, input field) of every link, in file order."""
+        self._next: dict[str, list[str]] = defaultdict(list)
+        incoming, outgoing, links, after = self.incoming, self.outgoing, self.links, self._next
+        every = self.all_links
         for edge in workflow.edges:
-            self.incoming[edge.destination.node].append(edge)
-            self.outgoing[edge.source.node].append(edge)
+            source, destination = edge.source, edge.destination
+            src, dst, out, field = source.node, destination.node, source.field, destination.field
+            incoming[dst].append(edge)
+            outgoing[src].append(edge)
+            links[dst].append((field, src, out))
+            after[src].append(dst)
+            every.append((dst, src, out, field))
         self._order: list[str] | None = None
 
     def links_into(self, node_id: str, field: str) -> list[Edge]:
@@ -59,16 +72,14 @@ class Graph:
         """Kahn's algorithm, stable in file order; raises ValueError naming a cycle. Computed once."""
         if self._order is not None:
             return list(self._order)
-        indegree = {nid: 0 for nid in self.nodes}
-        for edge in self.workflow.edges:
-            indegree[edge.destination.node] += 1
-        ready = deque(nid for nid in self.nodes if indegree[nid] == 0)
+        links, after = self.links, self._next
+        indegree = {nid: len(links[nid]) if nid in links else 0 for nid in self.nodes}
+        ready = deque(nid for nid, count in indegree.items() if count == 0)
         order: list[str] = []
         while ready:
             nid = ready.popleft()
             order.append(nid)
-            for edge in self.outgoing.get(nid, ()):
-                dest = edge.destination.node
+            for dest in after.get(nid, ()):
                 indegree[dest] -= 1
                 if indegree[dest] == 0:
                     ready.append(dest)
@@ -230,8 +241,8 @@ def _out_type(registry: Registry, graph: Graph, edge: Edge, types: dict[tuple[st
 
 def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
                 issues: list[GraphIssue], validated: dict[str, Any]) -> None:
-    incoming = graph.incoming.get(node_id)
-    linked_fields = {e.destination.field for e in incoming} if incoming else ()
+    links = graph.links.get(node_id)
+    linked_fields = {link[0] for link in links} if links else ()
     for name, value in inputs.items():
         field = spec.inputs.get(name)
         if field is None:
@@ -290,32 +301,30 @@ def validate_graph(workflow: Workflow, registry: Registry,
     occupied: set[tuple[str, str]] = set()
     reasons: dict[tuple[int, int], str | None] = {}
     inferred = infer_types(registry, graph)
-    for edge in workflow.edges:
-        dst = graph.nodes[edge.destination.node]
-        src = graph.nodes[edge.source.node]
-        src_spec, dst_spec = specs[src.id], specs[dst.id]
+    for dst_id, src_id, src_field, dst_field in graph.all_links:
+        src_spec, dst_spec = specs[src_id], specs[dst_id]
         if src_spec is None or dst_spec is None:
             continue
-        out = src_spec.outputs.get(edge.source.field)
+        out = src_spec.outputs.get(src_field)
         if out is None:
-            issues.append(GraphIssue(src.id, edge.source.field, f"{src_spec.title} has no output {edge.source.field!r}"))
+            issues.append(GraphIssue(src_id, src_field, f"{src_spec.title} has no output {src_field!r}"))
             continue
-        inp = dst_spec.inputs.get(edge.destination.field)
+        inp = dst_spec.inputs.get(dst_field)
         if inp is None:
-            issues.append(GraphIssue(dst.id, edge.destination.field, f"{dst_spec.title} has no input {edge.destination.field!r}"))
+            issues.append(GraphIssue(dst_id, dst_field, f"{dst_spec.title} has no input {dst_field!r}"))
             continue
         if inp.input_kind is InputKind.DIRECT:
-            issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
-        flows = inferred.get((src.id, out.name), out.type) if inferred else out.type
+            issues.append(GraphIssue(dst_id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
+        flows = inferred.get((src_id, out.name), out.type) if inferred else out.type
         pair = (id(flows), id(inp))  # both live as long as this loop: the spec's or `inferred`'s
         if pair not in reasons:  # most links of a big graph join the same few socket pairs
             reasons[pair] = connection_error(flows, inp.type)
         reason = reasons[pair]
         if reason:
-            issues.append(GraphIssue(dst.id, inp.name, f"link from {src.id}.{out.name}: {reason}"))
-        key = (dst.id, inp.name)
+            issues.append(GraphIssue(dst_id, inp.name, f"link from {src_id}.{out.name}: {reason}"))
+        key = (dst_id, inp.name)
         if key in occupied and not inp.multi:
-            issues.append(GraphIssue(dst.id, inp.name, f"input {inp.title!r} takes one link; it has several"))
+            issues.append(GraphIssue(dst_id, inp.name, f"input {inp.title!r} takes one link; it has several"))
         occupied.add(key)
     for nid, node in graph.nodes.items():
         if node.type == COLLECT and specs.get(nid) is not None:

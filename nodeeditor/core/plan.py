@@ -117,8 +117,8 @@ class ExecutionPlan:
             defaults = self._defaults[spec.type] = {
                 name: inp.default for name, inp in spec.inputs.items() if not inp.required}
         values = dict(defaults)
-        for edge in self.graph.incoming.get(node.id, ()):
-            values.pop(edge.destination.field, None)
+        for link in self.graph.links.get(node.id, ()):
+            values.pop(link[0], None)
         values.update(self._validated.get(node.id, ()))
         return values
 
@@ -160,7 +160,7 @@ class ExecutionPlan:
         results: dict[str, dict[Key, dict[str, Any]]] = {}
         self._iterated: dict[str, list[Key]] = {}
         """The outer keys each Iterate ran under (its copies before fanning out)."""
-        incoming = self.graph.incoming
+        links_in = self.graph.links
         scope = self.scope
         iterated = any(self.scope.values())
         nodes, specs, make_direct = self.graph.nodes, self.specs, self._direct
@@ -168,10 +168,10 @@ class ExecutionPlan:
             node = nodes[nid]
             spec = specs[nid]
             direct = make_direct(node, spec)
-            edges = incoming.get(nid)
+            edges = links_in.get(nid)
             kind = spec.type
             if kind not in (ITERATE, COLLECT) and not node.bypassed and (
-                    not iterated or not any(scope[e.source.node] for e in edges or ())):
+                    not iterated or not any(scope[link[1]] for link in edges or ())):
                 # The common case, outside every iteration: one copy, no join to compute.
                 if before_node is not None:
                     before_node(nid, 1)
@@ -179,8 +179,7 @@ class ExecutionPlan:
                 sources = []
                 multi: dict[str, list[Any]] | None = None
                 fields = spec.inputs
-                for edge in edges or ():
-                    fname, parent, out = edge.destination.field, edge.source.node, edge.source.field
+                for fname, parent, out in edges or ():
                     value = results[parent][()][out]
                     if fields[fname].multi:
                         multi = multi or defaultdict(list)
