@@ -239,6 +239,17 @@ def _out_type(registry: Registry, graph: Graph, edge: Edge, types: dict[tuple[st
     return out.type if out is not None else SocketType("any")
 
 
+_REQUIRED: dict[int, tuple[NodeSpec, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _required(spec: NodeSpec) -> tuple[tuple[str, Any], ...]:
+    """The required inputs of a node type (asked once per type, not once per node)."""
+    known = _REQUIRED.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = _REQUIRED[id(spec)] = (spec, tuple((n, f) for n, f in spec.inputs.items() if f.required))
+    return known[1]
+
+
 def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
                 issues: list[GraphIssue], validated: dict[str, Any]) -> None:
     links = graph.links.get(node_id)
@@ -254,8 +265,8 @@ def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Gra
             validated[name] = field.validate(value)
         except ValidationError as exc:
             issues.append(GraphIssue(node_id, name, f"invalid value {value!r}: {validation_message(exc)}"))
-    for name, field in spec.inputs.items():
-        if field.required and name not in linked_fields and name not in inputs:
+    for name, field in _required(spec):
+        if name not in linked_fields and name not in inputs:
             how = "connect it" if field.input_kind is InputKind.CONNECTION else "connect it or type a value"
             issues.append(GraphIssue(node_id, name, f"required input {field.title!r} is missing; {how}"))
 
@@ -287,8 +298,10 @@ def validate_graph(workflow: Workflow, registry: Registry,
     for (nid, fname), value in overrides.items():
         overridden[nid][fname] = value
     specs = {}
+    by_type: dict[str, NodeSpec | None] = {}
     for node in workflow.nodes:
-        spec = specs[node.id] = registry.get(node.type)
+        kind = node.type
+        spec = specs[node.id] = by_type[kind] if kind in by_type else by_type.setdefault(kind, registry.get(kind))
         if spec is None:
             issues.append(GraphIssue(node.id, None, f"unknown node type {node.type!r} (not installed)"))
             continue

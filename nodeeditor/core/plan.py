@@ -77,7 +77,8 @@ class ExecutionPlan:
         self.registry = registry
         self.file = file
         self.order = self.graph.topological_order()
-        self.specs = {n.id: registry.get(n.type) for n in workflow.nodes}
+        by_type = {kind: registry.get(kind) for kind in {n.type for n in workflow.nodes}}
+        self.specs = {n.id: by_type[n.type] for n in workflow.nodes}
         self.scope = self._scopes()
         self._defaults: dict[str, dict[str, Any]] = {}
 

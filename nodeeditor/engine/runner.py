@@ -239,7 +239,9 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
         stat = stop(reading)
         if deferring:
             meter.settle()
-        outputs = {name: getattr(output, name) for name in spec.outputs}
+        fields = output.__dict__  # a pydantic model's own fields (extra ones are forbidden)
+        outputs = fields if type(output) is spec.output_cls and len(fields) == len(spec.outputs) else {
+            name: getattr(output, name) for name in spec.outputs}
         if key is not None and cache is not None and spec.cacheable:
             cache.put(key, outputs)
         stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
