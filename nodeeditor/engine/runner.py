@@ -209,7 +209,8 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
                                                  copies=copies.get(node_id, 1))), after_s)
         try:
             try:
-                node = spec.cls.__pydantic_validator__.validate_python(call.inputs)  # model_validate, less its wrapper
+                # model_validate, less its wrapper (pydantic sets the validator on each model class)
+                node = spec.cls.__pydantic_validator__.validate_python(call.inputs)  # type: ignore[attr-defined]
             except ValidationError as exc:
                 raise NodeExecutionError(iid, spec.type, f"invalid input: {validation_message(exc)}") from None
             output = node.invoke(context)
