@@ -82,7 +82,7 @@ def test_a_remote_failure_and_a_remote_running_node_show_on_the_nodes(watching, 
     controller.invoke()
     qtbot.waitUntil(lambda: badge(window, "n") == "running", timeout=30000)
     workers = controller.workers_dock.panel
-    qtbot.waitUntil(lambda: workers.lines and workers.lines[0].node == "n", timeout=10000)
+    qtbot.waitUntil(lambda: bool(workers.lines) and workers.lines[0].node == "n", timeout=10000)
     controller.cancel_action.trigger()  # asks through the store; the remote worker stops the node
     qtbot.waitUntil(lambda: connection.store.queue.counts()["canceled"] == 1, timeout=15000)
     qtbot.waitUntil(lambda: badge(window, "n") == "queued", timeout=10000)
