@@ -6,7 +6,8 @@ back sessions whose lease ran out (or, on this host, whose process is gone): bac
 with attempt + 1, or failed once their workers were lost `max_attempts` times, or canceled if a
 cancel had been asked. Claims are atomic: SQLite takes the write lock at BEGIN; PostgreSQL locks
 the batch row and skips item rows other claimers hold (`FOR UPDATE SKIP LOCKED`). Each claim is
-its own transaction, never the one that finished the previous session.
+its own transaction, never the one that finished the previous session; a worker running short
+sessions claims a block of them in one (`claim_block`), each with its own lease and attempt.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import socket
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import Connection, Engine, Float, bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -110,15 +111,33 @@ class Claims:
               max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> ClaimedSession | None:
         """Take the next session for `worker_id` with a lease of `lease_s` seconds, or None if
         none waits. Sessions of lost workers are taken back first (see `take_back`)."""
+        block = self.claim_block(worker_id, lease_s, limit=1, max_attempts=max_attempts)
+        return block[0] if block else None
+
+    def claim_block(self, worker_id: str | None, lease_s: float = DEFAULT_LEASE_S, *, limit: int = 1,
+                    max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[ClaimedSession]:
+        """Take up to `limit` next sessions in one transaction, in claim order (priority, batch,
+        index), each with its own lease and attempt: a worker running short sessions pays one
+        commit for many. Empty when none waits."""
         with writing(self.engine) as conn:
             looked = self._due("_last_expiry_check", EXPIRY_CHECK_INTERVAL_S)
             if looked:
                 self._take_back_in(conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S))
-            claimed = self._claim_in(conn, worker_id, lease_s)
-            if claimed is None and not looked and self._take_back_in(
+            block = self._claim_many_in(conn, worker_id, lease_s, limit)
+            if not block and not looked and self._take_back_in(
                     conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S)):
-                claimed = self._claim_in(conn, worker_id, lease_s)
-            return claimed
+                block = self._claim_many_in(conn, worker_id, lease_s, limit)
+            return block
+
+    def _claim_many_in(self, conn: Connection, worker_id: str | None, lease_s: float,
+                       limit: int) -> list[ClaimedSession]:
+        block: list[ClaimedSession] = []
+        while len(block) < limit:
+            claimed = self._claim_in(conn, worker_id, lease_s)
+            if claimed is None:
+                break
+            block.append(claimed)
+        return block
 
     def _due(self, last: str, interval: float) -> bool:
         now = time.monotonic()
@@ -194,11 +213,17 @@ class Claims:
     def renew(self, item_id: int, attempt: int, lease_s: float = DEFAULT_LEASE_S) -> Lease:
         """Extend the lease of a held session to now + `lease_s`; says whether it is still held
         and whether a cancel was asked. LOST: drop the session and write nothing more for it."""
+        return self.renew_many([(item_id, attempt)], lease_s)[item_id]
+
+    def renew_many(self, held: Sequence[tuple[int, int]], lease_s: float = DEFAULT_LEASE_S) -> dict[int, Lease]:
+        """`renew` for every (item, attempt) a worker holds, in one transaction."""
+        leases: dict[int, Lease] = {}
         with writing(self.engine) as conn:
-            row = _RENEW.run(conn, item=item_id, attempt=attempt, lease_s=lease_s).fetchone()
-        if row is None:
-            return Lease.LOST
-        return Lease.CANCEL_REQUESTED if row[0] else Lease.HELD
+            for item_id, attempt in held:
+                row = _RENEW.run(conn, item=item_id, attempt=attempt, lease_s=lease_s).fetchone()
+                leases[item_id] = (Lease.LOST if row is None else
+                                   Lease.CANCEL_REQUESTED if row[0] else Lease.HELD)
+        return leases
 
     def progress(self, item_id: int, attempt: int, node: str | None, fraction: float | None) -> Written:
         """Record the running session's coarse progress (current node, 0..1); on PostgreSQL the
@@ -212,15 +237,23 @@ class Claims:
     def hand_back(self, item_id: int, attempt: int) -> Written:
         """Give a held session back unrun (the worker stops or pauses): pending again with the
         same attempt, for any worker to claim; canceled instead if a cancel had been asked."""
+        return self.hand_back_many([(item_id, attempt)])[0]
+
+    def hand_back_many(self, held: Sequence[tuple[int, int]]) -> list[Written]:
+        """`hand_back` for several (item, attempt) pairs in one transaction."""
         with writing(self.engine) as conn:
-            where = {"id": item_id, "attempt": attempt, "cancel_requested": True}
-            if transition(conn, where, (IN_PROGRESS,), SessionStatus.CANCELED, finished=time.time(),
-                          error="canceled", **_RELEASED):
-                return Written.WRITTEN
-            if transition(conn, {"id": item_id, "attempt": attempt}, (IN_PROGRESS,), PENDING, cancel_requested=False,
-                          **_RELEASED):
-                return Written.WRITTEN
-            return fence_result(conn, item_id, attempt)
+            return [self._hand_back_in(conn, item_id, attempt) for item_id, attempt in held]
+
+    @staticmethod
+    def _hand_back_in(conn: Connection, item_id: int, attempt: int) -> Written:
+        where = {"id": item_id, "attempt": attempt, "cancel_requested": True}
+        if transition(conn, where, (IN_PROGRESS,), SessionStatus.CANCELED, finished=time.time(),
+                      error="canceled", **_RELEASED):
+            return Written.WRITTEN
+        if transition(conn, {"id": item_id, "attempt": attempt}, (IN_PROGRESS,), PENDING, cancel_requested=False,
+                      **_RELEASED):
+            return Written.WRITTEN
+        return fence_result(conn, item_id, attempt)
 
     # -- taking back what lost workers held -----------------------------------------------------
 
@@ -265,7 +298,12 @@ class Claims:
         return transition(conn, where, (IN_PROGRESS,), PENDING, attempt=_NEXT_ATTEMPT, **common)
 
     def is_cancel_requested(self, item_id: int) -> bool:
+        return item_id in self.cancels_requested([item_id])
+
+    def cancels_requested(self, item_ids: Sequence[int]) -> set[int]:
+        """Which of these sessions someone asked to stop (queue cancel, the window)."""
         with self.engine.connect() as conn:
-            return bool(conn.execute(select(Q.c.cancel_requested).where(Q.c.id == item_id)).scalar())
+            return set(conn.execute(select(Q.c.id).where(Q.c.id.in_(list(item_ids)),
+                                                         Q.c.cancel_requested.is_(True))).scalars())
 
 
