@@ -1,8 +1,9 @@
 """How a running session ends: completed, failed or canceled, with its figures, fenced by attempt.
 
 Each outcome (or a worker's group of short sessions) is one transaction of its own (the next
-claim is another), guarded by the attempt the worker was given: a worker that resumes after its session was taken back (SIGSTOP, a
-network pause) writes neither status nor figures over the newer attempt, and is told STALE.
+claim is another), guarded by the attempt the worker was given: a worker that resumes after its
+session was taken back (SIGSTOP, a network pause) writes neither status nor figures over the
+newer attempt, and is told STALE.
 """
 
 from __future__ import annotations
