@@ -60,6 +60,9 @@ class Job:
     workflow: Any
     overrides: dict[tuple[str, str], Any]
     field_values: dict[str, Any]
+    alone: bool = True
+    """The only session of its block: its messages are sent as they come (a long session's
+    events, and a crash's node named exactly), not bundled."""
 
 
 @dataclass
@@ -67,7 +70,6 @@ class Outcome:
     """How a session ended, as the child (or, when it died, its parent) saw it."""
 
     status: Ended
-    session_id: str = ""
     error: str | None = None
     traceback: str = ""
     stats: list[Any] = field(default_factory=list)
@@ -76,6 +78,7 @@ class Outcome:
     duration_s: float = 0.0
     models: dict[str, Any] = field(default_factory=dict)
     """This session's model figures (loads, hits, load_s: model_cache.session_models), empty when it used no model."""
+    session_id: str = ""
 
 
 def _die_with_parent() -> None:
@@ -107,6 +110,7 @@ class _Outbox:
         self.conn = conn
         self._lock = threading.Lock()
         self._items: list[tuple[str, Any]] = []
+        self.immediate = False
         self._due = threading.Event()
         threading.Thread(target=self._flusher, name="session-outbox", daemon=True).start()
 
@@ -114,7 +118,9 @@ class _Outbox:
         with self._lock:
             self._items.append((tag, payload))
             first = len(self._items) == 1
-        if first:
+        if self.immediate:
+            self.flush()
+        elif first:
             self._due.set()
 
     def flush(self) -> None:
@@ -159,7 +165,7 @@ class _Runner:
         self._skip: set[str] = set()
         """Waiting sessions canceled before they started."""
         self._back: set[str] = set()
-        """Waiting sessions to send back unrun (the worker halted the block)."""
+        """Waiting sessions already sent back unrun (the worker halted the block): skipped."""
 
     def listen(self) -> None:
         try:
@@ -175,8 +181,12 @@ class _Runner:
                             self.cancel.set()
                         elif payload in self._waiting:
                             self._skip.add(payload)
-                    elif tag == "halt":
+                    elif tag == "halt":  # at once, not after the running session: others may take them
                         self._back.update(self._waiting)
+                        for sid in self._waiting:
+                            self.outbox.put("back", sid)
+                        self._waiting.clear()
+                        self.outbox.flush()
         except (EOFError, OSError):
             os._exit(0)
 
@@ -186,21 +196,20 @@ class _Runner:
             job = self.jobs.get()
             sid = job.session_id
             with self._lock:
+                if sid in self._back:
+                    self._back.discard(sid)
+                    continue
                 self._waiting.discard(sid)
-                back, skip = sid in self._back, sid in self._skip
-                self._back.discard(sid)
+                skip = sid in self._skip
                 self._skip.discard(sid)
                 self.cancel = threading.Event()
-                self.session = None if back or skip else sid
-            if back:
-                self.outbox.put("back", sid)
-            else:
-                outcome = Outcome("canceled", error="canceled") if skip else self.run(job)
-                outcome.session_id = sid
-                self.session = None
-                self.outbox.put("done", outcome)
-            if self.jobs.empty() or not back:
-                self.outbox.flush()
+                self.session = None if skip else sid
+                self.outbox.immediate = job.alone
+            outcome = Outcome("canceled", error="canceled") if skip else self.run(job)
+            outcome.session_id = sid
+            self.session = None
+            self.outbox.put("done", outcome)
+            self.outbox.flush()
 
     def run(self, job: Job) -> Outcome:
         from nodeeditor.core.errors import GraphValidationError

@@ -36,16 +36,23 @@ import psutil
 
 from nodeeditor.core.registry import Registry
 from nodeeditor.paths import user_nodes_dir
-from nodeeditor.store.queue_rows import Lease, Written
-from nodeeditor.store.status import SessionStatus, WorkerState
+from nodeeditor.store.queue_rows import Lease
+from nodeeditor.store.status import WorkerState
 
-from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionCompleted,
-                     SessionReleased, SessionStarted)
+from .events import (
+    MemorySample,
+    NodeCompleted,
+    NodeProgress,
+    NodeStarted,
+    QueueChanged,
+    SessionStarted,
+)
 from .meter import vram
 from .session_child import Job, Outcome
 from .session_process import ChildDied, SessionProcess, setup_for
 from .worker_base import WorkerBase
 from .worker_block import Block, BlockSize, Dropped, HandedBack, Held, Result
+from .worker_record import WorkerRecords
 from .worker_store import Stopped, StoreUnusable, WorkerStore
 
 __all__ = ["StoreUnusable", "Worker"]
@@ -65,7 +72,7 @@ QUEUE_EVENT_INTERVAL_S = 0.25
 CHILD_RETRY_S = 5.0
 
 
-class Worker(WorkerBase):
+class Worker(WorkerRecords, WorkerBase):
     def __init__(self, store: Any, registry: Registry, *, name: str | None = None, lease_s: float = 30.0,
                  max_attempts: int = 3, give_up_after_s: float = 300.0, nodes_dir: Path | None = None) -> None:
         super().__init__("worker-events")
@@ -84,7 +91,8 @@ class Worker(WorkerBase):
         self._cancel = threading.Event()
         self._hand_back_at: float | None = None
         self._thread: threading.Thread | None = None
-        self._block_size = BlockSize()
+        self.blocks = BlockSize()
+        """How many sessions the next claim takes (see worker_block.py)."""
         self._last_counts = 0.0
         self._next_heartbeat = 0.0
         self.door = WorkerStore(store, name=self.name, lease_s=lease_s, max_attempts=max_attempts,
@@ -176,7 +184,7 @@ class Worker(WorkerBase):
                 if not self._child_ready():
                     continue
                 try:
-                    claimed = self.door.claim_block(self._block_size.size)
+                    claimed = self.door.claim_block(self.blocks.size)
                 except Stopped:
                     break
                 if not claimed:
@@ -194,7 +202,7 @@ class Worker(WorkerBase):
                 block = Block(claimed)
                 self._execute(block)
                 self._record(block.to_record(time.monotonic(), all_ended=True), block)
-                self._block_size.after(block)
+                self.blocks.after(block)
                 self._current = None
                 self._state = WorkerState.PAUSED if self._paused.is_set() else WorkerState.IDLE
         finally:
@@ -227,7 +235,7 @@ class Worker(WorkerBase):
         self._state = WorkerState.RUNNING
         try:
             self._child.submit([Job(h.claimed.session_id, h.claimed.workflow, h.claimed.overrides,
-                                    h.claimed.field_values) for h in block.held])
+                                    h.claimed.field_values, alone=len(block.held) == 1) for h in block.held])
         except ChildDied as exc:
             block.end_all(Outcome("failed", str(exc)), HandedBack(str(exc)))
             return
@@ -249,7 +257,8 @@ class Worker(WorkerBase):
                 self._child.kill()
                 block.end_all(HandedBack("the worker stopped"), HandedBack("the worker stopped"))
                 break
-            if not block.halted and (self._stopping.is_set() or self._paused.is_set()):
+            if not block.halted and (self._stopping.is_set() or self._paused.is_set() or (
+                    now - running.began >= self.blocks.hold_s and block.waiting_behind(running))):
                 block.halted = True  # the sessions not started come back unrun; the running one goes on
                 self._child.halt()
             if now >= check_cancel_at:
@@ -283,7 +292,8 @@ class Worker(WorkerBase):
         back unrun (then its first message says so)."""
         if held is None:
             return
-        self._current = held.claimed.item_id
+        if self._current != held.claimed.item_id:
+            self._current, held.began = held.claimed.item_id, time.monotonic()
         if say and not held.started_said:
             held.started_said = True
             c = held.claimed
@@ -356,70 +366,6 @@ class Worker(WorkerBase):
             where = f"node {running.node!r}: " if running.node else ""
             result = Outcome("failed", f"{where}{how}", "the session's process ended before the session did")
         block.end_all(result, HandedBack("the session process ended while running another session"))
-
-    def _record(self, ended: list[Held], block: Block) -> None:
-        """Write the outcomes of ended sessions, one transaction for the group, then announce them."""
-        if not ended:
-            return
-        if block.artifacts:
-            records, block.artifacts = block.artifacts, []
-            self.door.index(records)
-        finished = [h for h in ended if isinstance(h.result, Outcome)]
-        back = [h for h in ended if isinstance(h.result, HandedBack)]
-        how: dict[int, str] = {}
-        for held, written in zip(finished, self.door.finish([(h.claimed, *self._details(h.result))
-                                                             for h in finished if isinstance(h.result, Outcome)])):
-            how[id(held)] = held.result.status if written else self._refused(held, written)  # type: ignore[union-attr]
-        for held, written in zip(back, self.door.hand_back([h.claimed for h in back])):
-            how[id(held)] = "handed_back" if written else self._refused(held, written)
-        for held in ended:
-            held.recorded = True
-            if isinstance(held.result, Dropped):
-                log.warning("worker %s: item %s (attempt %s) dropped: %s", self.name, held.claimed.item_id,
-                            held.claimed.attempt, held.result.reason)
-            self._announce(held, how.get(id(held), "dropped"))
-
-    @staticmethod
-    def _details(result: Outcome) -> tuple[SessionStatus, dict[str, Any]]:
-        status = SessionStatus(result.status)
-        details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s, "models": result.models}
-        if status is SessionStatus.COMPLETED:
-            details["summary"] = {"outputs": result.outputs, "images": result.images}
-        else:
-            details.update(error=result.error or status.value, traceback=result.traceback or "")
-        return status, details
-
-    def _refused(self, held: Held, written: Written) -> str:
-        if isinstance(held.result, HandedBack):
-            why = "another worker took it" if written is Written.STALE else "it ended"
-            log.warning("worker %s: item %s (attempt %s) not handed back: %s", self.name, held.claimed.item_id,
-                        held.claimed.attempt, why)
-        else:
-            why = ("its lease ran out and another worker took it over" if written is Written.STALE
-                   else "it was no longer running (canceled or cleared meanwhile)")
-            log.warning("worker %s: item %s (attempt %s) result refused: %s", self.name, held.claimed.item_id,
-                        held.claimed.attempt, why)
-        return "dropped"
-
-    def _announce(self, held: Held, ended: str) -> None:
-        claimed, result = held.claimed, held.result
-        self.ended[ended] += 1
-        if ended == "handed_back":
-            log.info("worker %s: item %s handed back to the queue (%s)", self.name, claimed.item_id,
-                     getattr(result, "reason", ""))
-        if ended in ("handed_back", "dropped") or not isinstance(result, Outcome):
-            reason = result.reason if not isinstance(result, Outcome) else "another worker took it over"
-            self.hub.publish(SessionReleased(session_id=claimed.session_id, item_id=claimed.item_id,
-                                             batch_id=claimed.batch_id, reason=reason))
-        else:
-            stats = result.stats
-            self.hub.publish(SessionCompleted(
-                session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,
-                index=claimed.index, status=result.status, duration_s=result.duration_s, error=result.error,
-                stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
-                       "peak_rss": max((s.peak_rss for s in stats), default=0), "images": result.images,
-                       "models": result.models}))
-        self._queue_changed()
 
     # -- bookkeeping in the store --------------------------------------------------------------
 

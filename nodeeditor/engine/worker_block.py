@@ -19,6 +19,9 @@ from .session_child import Outcome
 SHORT_S = 0.02
 """Sessions that end within this are pipelined: the next claim takes a bigger block."""
 MAX_BLOCK = 64
+HOLD_S = 0.25
+"""A session of a block still running after this turns out long: the sessions waiting behind it
+are sent back to the queue (pending, same attempt) for other workers, instead of waiting."""
 GROUP_S = 0.1
 """Ended sessions of a block are recorded together, at the latest this long after the first ended."""
 
@@ -51,6 +54,8 @@ class Held:
     ended_at: float = 0.0
     recorded: bool = False
     started_said: bool = False
+    began: float = 0.0
+    """When it became the block's running session (monotonic)."""
     lost: bool = False
     """Its lease was taken: whatever it ends with is dropped."""
     cancel_sent: float | None = None
@@ -76,6 +81,9 @@ class Block:
         while self._next < len(self.held) and self.held[self._next].result is not None:
             self._next += 1
         return self.held[self._next] if self._next < len(self.held) else None
+
+    def waiting_behind(self, held: Held) -> bool:
+        return any(h.result is None for h in self.held[self.held.index(held) + 1:])
 
     def end(self, held: Held, result: Result) -> None:
         if held.result is None:
@@ -104,8 +112,10 @@ class BlockSize:
     """How many sessions to claim next: doubles while sessions end within SHORT_S, back to one
     as soon as one takes longer (or anything but a plain outcome happened)."""
 
-    def __init__(self) -> None:
-        self.size = 1
+    def __init__(self, size: int = 1, *, hold_s: float = HOLD_S) -> None:
+        self.size = size
+        self.hold_s = hold_s
+        """A block's running session older than this sends the sessions waiting behind it back."""
 
     def after(self, block: Block) -> None:
         short = all(isinstance(h.result, Outcome) and h.result.duration_s < SHORT_S for h in block.held)
