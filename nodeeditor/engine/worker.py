@@ -188,6 +188,7 @@ class Worker(WorkerRecords, WorkerBase):
                 except Stopped:
                     break
                 if not claimed:
+                    self.blocks.size = 1  # whatever comes next starts alone
                     if not said_idle:
                         self._queue_changed(force=True)
                         if not until_empty:
