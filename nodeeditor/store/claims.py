@@ -68,6 +68,11 @@ _INSERT_NEW = {
     for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
 """An insert that returns no row if the index already has one (canceled or retried by hand):
 one statement instead of looking first."""
+_ROW_COLUMNS = ("batch_id", "idx", "priority", "created", "status", "attempt", "lost") + _CLAIM_COLUMNS
+_INSERT_ROWS = Prepared(insert(Q).values(**named_values(_ROW_COLUMNS), lease_until=_LEASE_END))
+_INSERT_ROWS_PARAMS = tuple(f"v_{c}" for c in _ROW_COLUMNS) + ("lease_s",)
+_RANGE = Prepared(select(Q.c.idx, Q.c.id, Q.c.lease_until).where(
+    Q.c.batch_id == bindparam("batch"), Q.c.idx >= bindparam("lo"), Q.c.idx < bindparam("hi")).order_by(Q.c.idx))
 _EXPIRED = Prepared(select(Q.c.id, Q.c.attempt, Q.c.lost, Q.c.cancel_requested)
                     .where(Q.c.status == IN_PROGRESS, Q.c.lease_until < epoch_now()))
 _ON_HOST = Prepared(select(Q.c.id, Q.c.attempt, Q.c.lost, Q.c.cancel_requested, Q.c.worker_pid, Q.c.started)
@@ -133,10 +138,10 @@ class Claims:
                        limit: int) -> list[ClaimedSession]:
         block: list[ClaimedSession] = []
         while len(block) < limit:
-            claimed = self._claim_in(conn, worker_id, lease_s)
-            if claimed is None:
+            claimed = self._claim_in(conn, worker_id, lease_s, limit - len(block))
+            if not claimed:
                 break
-            block.append(claimed)
+            block.extend(claimed)
         return block
 
     def _due(self, last: str, interval: float) -> bool:
@@ -146,18 +151,21 @@ class Claims:
         setattr(self, last, now)
         return True
 
-    def _claim_in(self, conn: Connection, worker_id: str | None, lease_s: float) -> ClaimedSession | None:
+    def _claim_in(self, conn: Connection, worker_id: str | None, lease_s: float,
+                  want: int = 1) -> list[ClaimedSession]:
+        """The next session, and when it comes from a batch's cursor up to `want` - 1 more that
+        follow it in claim order (one insert for all of them); empty when none waits."""
         now = time.time()
-        session_id = uuid.uuid4().hex
-        claim = dict(session_id=session_id, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
+        claim = dict(session_id=uuid.uuid4().hex, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
                      started=now, cancel_requested=False)
+        more: list[tuple[int, int, float, str]] = []
         while True:
             batch = _NEXT_BATCH.run(conn).fetchone()  # the batch row first: cancel and retry lock it first too
             item = _NEXT_ITEM.run(conn).fetchone()
             if item is None and batch is None:
                 if _ANY_OPEN.run(conn).fetchone() is not None:
                     continue  # PostgreSQL: the batch we waited for closed meanwhile, another is open
-                return None
+                return []
             if batch is not None and (item is None or (-batch[1], batch[0], batch[2]) < (-item[1], item[2], item[3])):
                 batch_id, priority, next_index, stop_index = batch
                 values = dict(v_batch_id=batch_id, v_priority=priority, v_created=now, lease_s=lease_s,
@@ -166,7 +174,12 @@ class Claims:
                 row = inserted.run(conn, v_idx=next_index, **values).fetchone() if inserted is not None else None
                 if row is not None:
                     index = next_index
-                    _MOVE_CURSOR.run(conn, batch=batch_id, cursor=index + 1, still_open=index + 1 < stop_index)
+                    until = min(stop_index, index + want)
+                    if item is not None and (item[1], item[2]) == (priority, batch_id):
+                        until = min(until, item[3])  # a pending row of this batch comes first from there
+                    more = self._claim_range(conn, batch_id, priority, index + 1, until, values)
+                    cursor = more[-1][0] + 1 if more else index + 1
+                    _MOVE_CURSOR.run(conn, batch=batch_id, cursor=cursor, still_open=cursor < stop_index)
                 else:
                     found = self._advance_cursor(conn, batch_id, next_index, stop_index)
                     if found is None:
@@ -185,10 +198,35 @@ class Claims:
                 _id, attempt, lease_until = rows[0]
             break
         workflow, parsed = self._batch(conn, batch_id)
-        overrides = parsed.values_at(index)
-        return ClaimedSession(item_id, batch_id, index, workflow, overrides,
-                              {f"{n}.{f}": v for (n, f), v in overrides.items()}, session_id,
-                              attempt=attempt, worker_id=worker_id, lease_s=lease_s, lease_until=lease_until)
+        found = [(index, item_id, lease_until, claim["session_id"], attempt)]
+        found += [(idx, iid, until_, sid, 1) for idx, iid, until_, sid in more]
+        claimed = []
+        for idx, iid, until_, sid, tries in found:
+            overrides = parsed.values_at(idx)
+            claimed.append(ClaimedSession(iid, batch_id, idx, workflow, overrides,
+                                          {f"{n}.{f}": v for (n, f), v in overrides.items()}, sid, attempt=tries,
+                                          worker_id=worker_id, lease_s=lease_s, lease_until=until_))
+        return claimed
+
+    @staticmethod
+    def _claim_range(conn: Connection, batch_id: int, priority: int, lo: int, hi: int,
+                     values: dict[str, Any]) -> list[tuple[int, int, float, str]]:
+        """Rows for the free indices in [lo, hi) of a batch, claimed like the one at its cursor,
+        in one executemany; returns (index, item id, lease end, session id) in index order."""
+        if hi <= lo:
+            return []
+        taken = {row[0] for row in _TAKEN.run(conn, batch=batch_id, lo=lo, hi=hi).fetchall()}
+        free = [i for i in range(lo, hi) if i not in taken]
+        if not free:
+            return []
+        sessions = {i: uuid.uuid4().hex for i in free}
+        row = {**values, "v_status": IN_PROGRESS.value, "v_attempt": 1, "v_lost": 0}
+        _INSERT_ROWS.run_many(conn, _INSERT_ROWS_PARAMS, [
+            tuple(sessions[i] if name == "v_session_id" else i if name == "v_idx" else row[name]
+                  for name in _INSERT_ROWS_PARAMS) for i in free])
+        mine = [(idx, iid, until) for idx, iid, until in
+                _RANGE.run(conn, batch=batch_id, lo=lo, hi=hi).fetchall() if idx in sessions]
+        return [(idx, iid, until, sessions[idx]) for idx, iid, until in mine]
 
     @staticmethod
     def _advance_cursor(conn: Connection, batch_id: int, index: int, stop: int) -> int | None:
