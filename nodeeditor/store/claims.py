@@ -198,10 +198,10 @@ class Claims:
                 _id, attempt, lease_until = rows[0]
             break
         workflow, parsed = self._batch(conn, batch_id)
-        found = [(index, item_id, lease_until, claim["session_id"], attempt)]
-        found += [(idx, iid, until_, sid, 1) for idx, iid, until_, sid in more]
+        got: list[tuple[int, int, float, str, int]] = [(index, item_id, lease_until, claim["session_id"], attempt)]
+        got += [(idx, iid, until_, sid, 1) for idx, iid, until_, sid in more]
         claimed = []
-        for idx, iid, until_, sid, tries in found:
+        for idx, iid, until_, sid, tries in got:
             overrides = parsed.values_at(idx)
             claimed.append(ClaimedSession(iid, batch_id, idx, workflow, overrides,
                                           {f"{n}.{f}": v for (n, f), v in overrides.items()}, sid, attempt=tries,
