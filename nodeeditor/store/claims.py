@@ -156,7 +156,8 @@ class Claims:
         """The next session, and when it comes from a batch's cursor up to `want` - 1 more that
         follow it in claim order (one insert for all of them); empty when none waits."""
         now = time.time()
-        claim = dict(session_id=uuid.uuid4().hex, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
+        session_id = uuid.uuid4().hex
+        claim = dict(session_id=session_id, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
                      started=now, cancel_requested=False)
         more: list[tuple[int, int, float, str]] = []
         while True:
@@ -198,7 +199,7 @@ class Claims:
                 _id, attempt, lease_until = rows[0]
             break
         workflow, parsed = self._batch(conn, batch_id)
-        got: list[tuple[int, int, float, str, int]] = [(index, item_id, lease_until, claim["session_id"], attempt)]
+        got: list[tuple[int, int, float, str, int]] = [(index, item_id, lease_until, session_id, attempt)]
         got += [(idx, iid, until_, sid, 1) for idx, iid, until_, sid in more]
         claimed = []
         for idx, iid, until_, sid, tries in got:
