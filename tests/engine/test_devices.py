@@ -10,7 +10,7 @@ import pytest
 
 from nodeeditor.engine.devices import DeviceProbe, describe, probe
 from nodeeditor.store.store import open_store
-from tests.cli.harness import cli
+from cli.harness import cli
 
 from .worker_procs import WorkerProc, wait_for
 

@@ -14,7 +14,7 @@ from nodeeditor.store.store import open_store
 from nodeeditor.ui.main_window import MainWindow
 from nodeeditor.ui.queue_connection import LOCAL_WORKER, QueueConnection
 from nodeeditor.ui.remote_feed import RemoteWorkers
-from tests.engine.worker_procs import WorkerProc
+from engine.worker_procs import WorkerProc
 
 from .conftest import adder
 
