@@ -5,17 +5,8 @@ does (sys.exit, KeyboardInterrupt, os._exit, a crash, a hang) can stop the loop 
 renews and records. It lives across sessions (starting one costs ~0.6 s of imports) and keeps
 the output cache warm. Messages are pickled over one duplex pipe:
 
-    parent -> child: ("init", Setup), ("run", [Job, ...]), ("cancel", session_id), ("halt", None)
-    child -> parent: ("ready", pid), ("bundle", [message, ...])
-
-A "run" hands over a block of sessions, run one after another. A bundle holds, in order,
-("event", Event), ("artifact", ArtifactRecord), ("done", Outcome) and ("back", session_id) (a
-session of the block not started because of a halt: the worker hands it back). A session's
-outcome is sent, with whatever waits before it, the moment the session ends and before the next
-one starts, so when the child dies the first session of the block without an outcome is the one
-that was running. Other messages wait at most FLUSH_S (a long node's start, its progress).
-Cancel of a session still waiting in the block ends it as canceled without running it; "halt"
-(the worker pauses or stops) sends back every session of the block not yet started.
+    parent -> child: ("init", Setup), ("run", Job), ("cancel", session_id)
+    child -> parent: ("ready", pid), ("event", Event), ("artifact", ArtifactRecord), ("done", Outcome)
 
 The pipe closing ends the child; on Linux so does its parent dying (PR_SET_PDEATHSIG).
 """
@@ -39,8 +30,6 @@ from typing import Any, Literal, cast
 Ended = Literal["completed", "failed", "canceled"]
 
 PR_SET_PDEATHSIG = 1
-FLUSH_S = 0.01
-"""Longest a message waits in the child before it is sent (outcomes never wait)."""
 
 
 @dataclass
@@ -60,9 +49,6 @@ class Job:
     workflow: Any
     overrides: dict[tuple[str, str], Any]
     field_values: dict[str, Any]
-    alone: bool = True
-    """The only session of its block: its messages are sent as they come (a long session's
-    events, and a crash's node named exactly), not bundled."""
 
 
 @dataclass
@@ -78,7 +64,6 @@ class Outcome:
     duration_s: float = 0.0
     models: dict[str, Any] = field(default_factory=dict)
     """This session's model figures (loads, hits, load_s: model_cache.session_models), empty when it used no model."""
-    session_id: str = ""
 
 
 def _die_with_parent() -> None:
@@ -102,44 +87,6 @@ def _load(setup: Setup) -> Any:
     return default_registry(Path(setup.nodes_dir) if setup.nodes_dir else None)
 
 
-class _Outbox:
-    """Messages to the parent, sent in bundles: a short session's events go with its outcome in
-    one send; anything else waits at most FLUSH_S (the flusher thread sends it)."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self._lock = threading.Lock()
-        self._items: list[tuple[str, Any]] = []
-        self.immediate = False
-        self._due = threading.Event()
-        threading.Thread(target=self._flusher, name="session-outbox", daemon=True).start()
-
-    def put(self, tag: str, payload: Any) -> None:
-        with self._lock:
-            self._items.append((tag, payload))
-            first = len(self._items) == 1
-        if self.immediate:
-            self.flush()
-        elif first:
-            self._due.set()
-
-    def flush(self) -> None:
-        with self._lock:
-            items, self._items = self._items, []
-            if items:
-                self.conn.send(("bundle", items))
-
-    def _flusher(self) -> None:
-        while True:
-            self._due.wait()
-            self._due.clear()
-            time.sleep(FLUSH_S)
-            try:
-                self.flush()
-            except OSError:
-                return
-
-
 class _Runner:
     """Runs jobs on the main thread; a listener thread takes commands off the pipe."""
 
@@ -151,65 +98,39 @@ class _Runner:
 
         self.conn = conn
         self.registry = _load(setup)
-        self.outbox = _Outbox(conn)
         self.artifacts = FileArtifactStore(Path(setup.artifacts_root),
-                                           on_saved=lambda record: self.outbox.put("artifact", record))
+                                           on_saved=lambda record: self._send("artifact", record))
         self.cache = OutputCache()
         self.meter = Meter()
         self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self.cancel = threading.Event()
         self.session: str | None = None
-        self._lock = threading.Lock()
-        self._waiting: set[str] = set()
-        """Sessions of the block not started yet."""
-        self._skip: set[str] = set()
-        """Waiting sessions canceled before they started."""
-        self._back: set[str] = set()
-        """Waiting sessions already sent back unrun (the worker halted the block): skipped."""
+        self._send_lock = threading.Lock()
+
+    def _send(self, tag: str, payload: Any) -> None:
+        with self._send_lock:
+            self.conn.send((tag, payload))
 
     def listen(self) -> None:
         try:
             while True:
                 tag, payload = self.conn.recv()
-                with self._lock:
-                    if tag == "run":
-                        self._waiting.update(job.session_id for job in payload)
-                        for job in payload:
-                            self.jobs.put(job)
-                    elif tag == "cancel":
-                        if payload == self.session:
-                            self.cancel.set()
-                        elif payload in self._waiting:
-                            self._skip.add(payload)
-                    elif tag == "halt":  # at once, not after the running session: others may take them
-                        self._back.update(self._waiting)
-                        for sid in self._waiting:
-                            self.outbox.put("back", sid)
-                        self._waiting.clear()
-                        self.outbox.flush()
+                if tag == "run":
+                    self.jobs.put(payload)
+                elif tag == "cancel" and payload == self.session:
+                    self.cancel.set()
         except (EOFError, OSError):
             os._exit(0)
 
     def serve(self) -> None:
-        self.conn.send(("ready", os.getpid()))
+        self._send("ready", os.getpid())
         while True:
             job = self.jobs.get()
-            sid = job.session_id
-            with self._lock:
-                if sid in self._back:
-                    self._back.discard(sid)
-                    continue
-                self._waiting.discard(sid)
-                skip = sid in self._skip
-                self._skip.discard(sid)
-                self.cancel = threading.Event()
-                self.session = None if skip else sid
-                self.outbox.immediate = job.alone
-            outcome = Outcome("canceled", error="canceled") if skip else self.run(job)
-            outcome.session_id = sid
+            self.cancel = threading.Event()
+            self.session = job.session_id
+            outcome = self.run(job)
             self.session = None
-            self.outbox.put("done", outcome)
-            self.outbox.flush()
+            self._send("done", outcome)
 
     def run(self, job: Job) -> Outcome:
         from nodeeditor.core.errors import GraphValidationError
@@ -227,7 +148,7 @@ class _Runner:
             elif isinstance(event, NodeCompleted):
                 event.outputs = dict(event.outputs)  # the texts, not the values they summarize, cross the pipe
                 images.extend(event.images)
-            self.outbox.put("event", event)
+            self._send("event", event)
 
         began = time.perf_counter()
         model_cache.begin_session()

@@ -1,5 +1,4 @@
-"""The worker's side of its session child: start it, hand it a block of jobs, read what comes
-back, kill it.
+"""The worker's side of its session child: start it, hand it a job, read what comes back, kill it.
 
 Policy (when to cancel, when to kill, what to record) belongs to the worker's loop; this class
 only knows how to talk to one child and how to tell that it died. A killed or dead child is
@@ -91,27 +90,17 @@ class SessionProcess:
             raise ChildDied(describe_exit(code)) from None
         assert tag == "ready"
 
-    def submit(self, jobs: list[Job]) -> None:
-        """Hand the child a block of sessions, run one after another in this order."""
+    def submit(self, job: Job) -> None:
         self.start()
         assert self._conn is not None
         try:
-            self._conn.send(("run", jobs))
+            self._conn.send(("run", job))
         except OSError as exc:
             self.kill()
             raise ChildDied(f"the session process could not take the session: {exc}") from None
 
-    def halt(self) -> None:
-        """Ask for the block's sessions not started yet back ("back" messages), unrun."""
-        if self._conn is not None:
-            try:
-                self._conn.send(("halt", None))
-            except OSError:
-                pass
-
     def cancel(self, session_id: str) -> None:
-        """Ask the session to stop: through its context if it runs (the caller decides when to
-        kill), or before it starts if it waits in the block."""
+        """Ask the running node to stop (through its context); the caller decides when to kill."""
         if self._conn is not None:
             try:
                 self._conn.send(("cancel", session_id))
@@ -119,8 +108,7 @@ class SessionProcess:
                 pass
 
     def receive(self, timeout: float) -> list[Message]:
-        """Messages that arrived within `timeout` (all of them once the first has come), bundles
-        unpacked in order.
+        """Messages that arrived within `timeout` (all of them once the first has come).
 
         Raises ChildDied when the child is gone and nothing more is left to read.
         """
@@ -131,12 +119,8 @@ class SessionProcess:
         try:
             if conn.poll(timeout):
                 while True:
-                    tag, payload = conn.recv()
-                    if tag == "bundle":
-                        messages.extend(payload)
-                    else:
-                        messages.append((tag, payload))
-                    if not conn.poll(0):
+                    messages.append(conn.recv())
+                    if messages[-1][0] == "done" or not conn.poll(0):
                         break
         except (EOFError, OSError):
             if messages:

@@ -1,21 +1,18 @@
 """The queue worker: one short supervising loop that owns every store call and the session child.
 
-Each turn of the loop checks stop and pause, claims a block of sessions (one while sessions take
-long, up to 64 while they end within 20 ms; see worker_block.py), then decides each session's
-outcome once: `_execute` runs the block in the child (renewing every held lease every lease/3,
-asking a cancel through the node's context, or before a waiting session starts, and killing the
-child 1 s later if the node does not stop), `_record` writes the ended sessions of the block in
-one transaction per group (each fenced by its attempt), `_announce` tells subscribers. Only then
-is the next block claimed; a pause or a stop halts the block (the sessions not started go back
-to the queue), so it never holds a session it is not running.
+Each turn of the loop checks stop and pause, claims one session, then decides its outcome once:
+`_execute` runs it in the child (renewing the lease every lease/3, asking a cancel through the
+node's context and killing the child 1 s later if it does not stop), `_record` writes the one
+outcome (fenced by the attempt), `_announce` tells subscribers. Only then is the next session
+claimed, so a pause or a stop never holds a session it is not running.
 
 Delivery promise: at least once. A session whose worker is lost (its lease ran out, or its
 process died on this host) runs again, as attempt + 1, so a node may run twice; completion is
 exactly once, because a result is written only by the attempt that still holds the lease.
 
 Failure modes, named here once:
-- a node raises anything or ends its process: its session fails with the reason, the block's
-  sessions after it are handed back, a new child takes the next block;
+- a node raises anything or ends its process: its session fails with the reason, a new child
+  takes the next session;
 - a node ignores cancel: killed 1 s after the request, the session is canceled;
 - the store fails (locked, full, read-only, unreachable): one line logged, retried with backoff;
   after `give_up_after_s` of failure `StoreUnusable` ends the loop (the CLI exits 3);
@@ -29,6 +26,7 @@ import os
 import socket
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,23 +34,15 @@ import psutil
 
 from nodeeditor.core.registry import Registry
 from nodeeditor.paths import user_nodes_dir
-from nodeeditor.store.queue_rows import Lease
-from nodeeditor.store.status import WorkerState
+from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
+from nodeeditor.store.status import SessionStatus, WorkerState
 
-from .events import (
-    MemorySample,
-    NodeCompleted,
-    NodeProgress,
-    NodeStarted,
-    QueueChanged,
-    SessionStarted,
-)
+from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionCompleted,
+                     SessionReleased, SessionStarted)
 from .meter import vram
 from .session_child import Job, Outcome
 from .session_process import ChildDied, SessionProcess, setup_for
 from .worker_base import WorkerBase
-from .worker_block import Block, BlockSize, Dropped, HandedBack, Held, Result
-from .worker_record import WorkerRecords
 from .worker_store import Stopped, StoreUnusable, WorkerStore
 
 __all__ = ["StoreUnusable", "Worker"]
@@ -72,7 +62,39 @@ QUEUE_EVENT_INTERVAL_S = 0.25
 CHILD_RETRY_S = 5.0
 
 
-class Worker(WorkerRecords, WorkerBase):
+@dataclass
+class HandedBack:
+    """The session goes back to pending with the same attempt (the worker stopped)."""
+
+    reason: str
+
+
+@dataclass
+class Dropped:
+    """The lease was taken by another worker: this attempt's result must not be written."""
+
+    reason: str
+
+
+Result = Outcome | HandedBack | Dropped
+
+
+@dataclass
+class _Running:
+    """What the loop knows about the session it runs, for progress and the cancel policy."""
+
+    claimed: Any
+    nodes: int
+    node: str | None = None
+    done: set[str] = field(default_factory=set)
+    fraction: float = 0.0
+    artifacts: list[Any] = field(default_factory=list)
+    cancel_sent: float | None = None
+    written_progress: tuple[str | None, float] | None = None
+    progress_due: float = 0.0
+
+
+class Worker(WorkerBase):
     def __init__(self, store: Any, registry: Registry, *, name: str | None = None, lease_s: float = 30.0,
                  max_attempts: int = 3, give_up_after_s: float = 300.0, nodes_dir: Path | None = None) -> None:
         super().__init__("worker-events")
@@ -91,8 +113,8 @@ class Worker(WorkerRecords, WorkerBase):
         self._cancel = threading.Event()
         self._hand_back_at: float | None = None
         self._thread: threading.Thread | None = None
-        self.blocks = BlockSize()
-        """How many sessions the next claim takes (see worker_block.py)."""
+        self._running: _Running | None = None
+        self._artifacts: list[Any] = []
         self._last_counts = 0.0
         self._next_heartbeat = 0.0
         self.door = WorkerStore(store, name=self.name, lease_s=lease_s, max_attempts=max_attempts,
@@ -184,11 +206,10 @@ class Worker(WorkerRecords, WorkerBase):
                 if not self._child_ready():
                     continue
                 try:
-                    claimed = self.door.claim_block(self.blocks.size)
+                    claimed = self.door.claim()
                 except Stopped:
                     break
-                if not claimed:
-                    self.blocks.size = 1  # whatever comes next starts alone
+                if claimed is None:
                     if not said_idle:
                         self._queue_changed(force=True)
                         if not until_empty:
@@ -200,12 +221,9 @@ class Worker(WorkerRecords, WorkerBase):
                     self._wait_for_wake()
                     continue
                 said_idle = False
-                block = Block(claimed)
-                self._execute(block)
-                self._record(block.to_record(time.monotonic(), all_ended=True), block)
-                self.blocks.after(block)
-                self._current = None
-                self._state = WorkerState.PAUSED if self._paused.is_set() else WorkerState.IDLE
+                result = self._execute(claimed)
+                ended = self._record(claimed, result)
+                self._announce(claimed, result, ended)
         finally:
             self._current = None
             self._child.close()
@@ -227,126 +245,70 @@ class Worker(WorkerRecords, WorkerBase):
         self._wake.wait(min(IDLE_POLL_S, self.lease_s / 3))
         self._wake.clear()
 
-    # -- a block of sessions: execute -> record -> announce ------------------------------------
+    # -- one session: execute -> record -> announce ---------------------------------------------
 
-    def _execute(self, block: Block) -> None:
-        """Run the block in the child and watch it; the only place that kills the child. Every
-        session of the block has its result when this returns."""
+    def _execute(self, claimed: Any) -> Result:
+        """Run the session in the child and watch it; the only place that kills the child."""
         self._cancel.clear()
+        self._current = claimed.item_id
         self._state = WorkerState.RUNNING
+        running = _Running(claimed, nodes=max(1, len(claimed.workflow.nodes)))
+        self.hub.publish(SessionStarted(session_id=claimed.session_id, item_id=claimed.item_id,
+                                        batch_id=claimed.batch_id, nodes=running.nodes))
+        began = time.perf_counter()
         try:
-            self._child.submit([Job(h.claimed.session_id, h.claimed.workflow, h.claimed.overrides,
-                                    h.claimed.field_values, alone=len(block.held) == 1) for h in block.held])
+            self._child.submit(Job(claimed.session_id, claimed.workflow, claimed.overrides, claimed.field_values))
         except ChildDied as exc:
-            block.end_all(Outcome("failed", str(exc)), HandedBack(str(exc)))
-            return
-        self._begin(block.running)
+            return Outcome("failed", str(exc), duration_s=time.perf_counter() - began)
+        self._running = running
         now = time.monotonic()
-        renew_at, check_cancel_at = now + self.lease_s / 3, now + CANCEL_CHECK_S
-        while (running := block.running) is not None:
-            try:
-                messages = self._child.receive(TICK_S)
-            except ChildDied as exc:
-                self._child_gone(block, str(exc))
-                break
-            for tag, payload in messages:
-                self._take(block, tag, payload)
-            now = time.monotonic()
-            if (running := block.running) is None:
-                break
-            if self._hand_back_at is not None and now >= self._hand_back_at:
-                self._child.kill()
-                block.end_all(HandedBack("the worker stopped"), HandedBack("the worker stopped"))
-                break
-            if not block.halted and (self._stopping.is_set() or self._paused.is_set() or (
-                    now - running.began >= self.blocks.hold_s and block.waiting_behind(running))):
-                block.halted = True  # the sessions not started come back unrun; the running one goes on
-                self._child.halt()
-            if now >= check_cancel_at:
-                check_cancel_at = now + CANCEL_CHECK_S
-                asked = self.door.cancels_requested([h.claimed for h in block.held if h.result is None])
-                for held in block.held:
-                    if held.claimed.item_id in asked:
-                        self._cancel_one(held, now)
-                self.hub.publish(MemorySample(session_id=running.claimed.session_id, rss=self._child_rss(),
-                                              vram=vram()))
-            if self._cancel.is_set():
-                self._cancel.clear()
-                self._cancel_one(running, now)
-            if running.cancel_sent is not None and now - running.cancel_sent >= CANCEL_GRACE_S:
-                self._child.kill()
-                block.end_all(Outcome("canceled", "canceled: the node did not stop within 1 s; its process was killed",
-                                      duration_s=now - running.cancel_sent),
-                              HandedBack("the session process was replaced"))
-                break
-            if now >= renew_at:
-                renew_at = now + self.lease_s / 3
-                if not self._renew(block, running, now):
-                    break
-                self._heartbeat_if_due()
-            self._write_progress(running, now)
-            self._record(block.to_record(now), block)
-        self._current = None
+        renew_at = now + self.lease_s / 3
+        check_cancel_at = now + CANCEL_CHECK_S
+        try:
+            while True:
+                try:
+                    messages = self._child.receive(TICK_S)
+                except ChildDied as exc:
+                    return self._child_gone(running, str(exc), time.perf_counter() - began)
+                for tag, payload in messages:
+                    if tag == "done":
+                        return payload
+                    self._take(running, tag, payload)
+                now = time.monotonic()
+                if self._hand_back_at is not None and now >= self._hand_back_at:
+                    self._child.kill()
+                    return HandedBack("the worker stopped")
+                if now >= check_cancel_at:
+                    check_cancel_at = now + CANCEL_CHECK_S
+                    if self.door.cancel_requested(claimed):
+                        self._cancel.set()
+                    self.hub.publish(MemorySample(session_id=claimed.session_id, rss=self._child_rss(),
+                                                  vram=vram()))
+                if self._cancel.is_set() and running.cancel_sent is None:
+                    running.cancel_sent = now
+                    self._child.cancel(claimed.session_id)
+                if running.cancel_sent is not None and now - running.cancel_sent >= CANCEL_GRACE_S:
+                    self._child.kill()
+                    return Outcome("canceled", "canceled: the node did not stop within 1 s; its process was killed",
+                                   stats=[], duration_s=time.perf_counter() - began)
+                if now >= renew_at:
+                    renew_at = now + self.lease_s / 3
+                    lease = self.door.renew(claimed)
+                    if lease is Lease.LOST:
+                        self._child.kill()
+                        return Dropped("its lease ran out and another worker took it")
+                    if lease is Lease.CANCEL_REQUESTED:
+                        self._cancel.set()
+                    self._heartbeat_if_due()
+                self._write_progress(running, now)
+        finally:
+            self._running = None
+            self._artifacts = running.artifacts
 
-    def _begin(self, held: Held | None, *, say: bool = True) -> None:
-        """`held` runs now (or next): say so, unless the block was halted and it will likely come
-        back unrun (then its first message says so)."""
-        if held is None:
-            return
-        if self._current != held.claimed.item_id:
-            self._current, held.began = held.claimed.item_id, time.monotonic()
-        if say and not held.started_said:
-            held.started_said = True
-            c = held.claimed
-            self.hub.publish(SessionStarted(session_id=c.session_id, item_id=c.item_id, batch_id=c.batch_id,
-                                            nodes=held.nodes))
-
-    def _cancel_one(self, held: Held, now: float) -> None:
-        """Ask the child to stop a session: through its context if it runs, before it starts if not."""
-        if held.cancel_sent is None and held.result is None:
-            held.cancel_sent = now
-            self._child.cancel(held.claimed.session_id)
-
-    def _renew(self, block: Block, running: Held, now: float) -> bool:
-        """Renew every lease the block holds; False when the running session's was taken (the
-        child is killed and the block ends)."""
-        leases = self.door.renew([h.claimed for h in block.unrecorded()])
-        for held in block.unrecorded():
-            lease = (leases or {}).get(held.claimed.item_id)
-            if lease is Lease.LOST:
-                held.lost = True
-                self._cancel_one(held, now)
-            elif lease is Lease.CANCEL_REQUESTED:
-                self._cancel_one(held, now)
-        if running.lost:
-            self._child.kill()
-            block.end_all(Dropped("its lease ran out and another worker took it"),
-                          HandedBack("the session process was replaced"))
-            return False
-        return True
-
-    def _take(self, block: Block, tag: str, payload: Any) -> None:
+    def _take(self, running: _Running, tag: str, payload: Any) -> None:
         if tag == "artifact":
-            block.artifacts.append(payload)
+            running.artifacts.append(payload)
             return
-        if tag == "back":
-            held = block.by_session.get(payload)
-            if held is not None:
-                block.end(held, HandedBack("the worker paused or stopped"))
-                self._begin(block.running, say=not block.halted)
-            return
-        running = block.running
-        if tag == "done":
-            held = block.by_session.get(payload.session_id)
-            if held is not None:
-                self._begin(held)
-                block.end(held, payload)
-                self._begin(block.running, say=not block.halted)
-            return
-        if running is None or getattr(payload, "session_id", None) != running.claimed.session_id:
-            self.hub.publish(payload)
-            return
-        self._begin(running)
         if isinstance(payload, NodeStarted):
             running.node = payload.node_id
         elif isinstance(payload, NodeCompleted):
@@ -357,16 +319,62 @@ class Worker(WorkerRecords, WorkerBase):
         running.fraction = min(1.0, (len(running.done) + share) / running.nodes)
         self.hub.publish(payload)
 
-    def _child_gone(self, block: Block, how: str) -> None:
-        running = block.running
-        if running is None:
-            return
+    def _child_gone(self, running: _Running, how: str, duration: float) -> Result:
         if running.cancel_sent is not None:
-            result: Result = Outcome("canceled", "canceled")
+            return Outcome("canceled", "canceled", duration_s=duration)
+        where = f"node {running.node!r}: " if running.node else ""
+        return Outcome("failed", f"{where}{how}", "the session's process ended before the session did",
+                       duration_s=duration)
+
+    def _record(self, claimed: ClaimedSession, result: Result) -> str:
+        """Write the session's one outcome; returns how it ended, for the counts."""
+        if self._artifacts:
+            records, self._artifacts = self._artifacts, []
+            self.door.index(records)
+        if isinstance(result, Dropped):
+            log.warning("worker %s: item %s (attempt %s) dropped: %s", self.name, claimed.item_id,
+                        claimed.attempt, result.reason)
+            return "dropped"
+        if isinstance(result, HandedBack):
+            written = self.door.hand_back(claimed)
+            if not written:
+                log.warning("worker %s: item %s (attempt %s) not handed back: %s", self.name, claimed.item_id,
+                            claimed.attempt, "another worker took it" if written is Written.STALE else "it ended")
+                return "dropped"
+            log.info("worker %s: item %s handed back to the queue (%s)", self.name, claimed.item_id, result.reason)
+            return "handed_back"
+        status = SessionStatus(result.status)
+        details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s, "models": result.models}
+        if status is SessionStatus.COMPLETED:
+            details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:
-            where = f"node {running.node!r}: " if running.node else ""
-            result = Outcome("failed", f"{where}{how}", "the session's process ended before the session did")
-        block.end_all(result, HandedBack("the session process ended while running another session"))
+            details.update(error=result.error or status.value, traceback=result.traceback or "")
+        written = self.door.finish(claimed, status, details)
+        if not written:
+            why = ("its lease ran out and another worker took it over" if written is Written.STALE
+                   else "it was no longer running (canceled or cleared meanwhile)")
+            log.warning("worker %s: item %s (attempt %s) result refused: %s", self.name, claimed.item_id,
+                        claimed.attempt, why)
+            return "dropped"
+        return status.value
+
+    def _announce(self, claimed: Any, result: Result, ended: str) -> None:
+        self.ended[ended] += 1
+        self._current = None
+        self._state = WorkerState.PAUSED if self._paused.is_set() else WorkerState.IDLE
+        if ended in ("handed_back", "dropped") or not isinstance(result, Outcome):
+            reason = result.reason if not isinstance(result, Outcome) else "another worker took it over"
+            self.hub.publish(SessionReleased(session_id=claimed.session_id, item_id=claimed.item_id,
+                                             batch_id=claimed.batch_id, reason=reason))
+        else:
+            stats = result.stats
+            self.hub.publish(SessionCompleted(
+                session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,
+                index=claimed.index, status=result.status, duration_s=result.duration_s, error=result.error,
+                stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
+                       "peak_rss": max((s.peak_rss for s in stats), default=0), "images": result.images,
+                       "models": result.models}))
+        self._queue_changed()
 
     # -- bookkeeping in the store --------------------------------------------------------------
 
@@ -377,7 +385,7 @@ class Worker(WorkerRecords, WorkerBase):
             self.door.heartbeat(self._state, self._current, self.ended["completed"] + self.ended["failed"]
                                 + self.ended["canceled"])
 
-    def _write_progress(self, running: Held, now: float) -> None:
+    def _write_progress(self, running: _Running, now: float) -> None:
         """Coarse progress (node, fraction) at most 4 times a second, and only when it changed."""
         shown = (running.node, round(running.fraction, 2))
         if shown == running.written_progress or now < running.progress_due:

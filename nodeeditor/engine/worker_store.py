@@ -23,7 +23,6 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from nodeeditor.store.outcomes import Finish
 from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
 from nodeeditor.store.status import SessionStatus, WorkerState
 
@@ -154,17 +153,16 @@ class WorkerStore:
             log.warning("worker %s: this worker was marked lost; registering again", self.name)
             self.register()
 
-    def claim_block(self, limit: int) -> list[ClaimedSession]:
-        return self.retry("claiming sessions", lambda: self.store.queue.claim_block(
-            self.worker_id, self.lease_s, limit=limit, max_attempts=self.max_attempts), abandon_on_stop=True)
+    def claim(self) -> ClaimedSession | None:
+        return self.retry("claiming a session", lambda: self.store.queue.claim(
+            self.worker_id, self.lease_s, max_attempts=self.max_attempts), abandon_on_stop=True)
 
-    def renew(self, held: Sequence[ClaimedSession]) -> dict[int, Lease] | None:
-        return self.soft("renewing leases", lambda: self.store.queue.renew_many(
-            [(c.item_id, c.attempt) for c in held], self.lease_s))
+    def renew(self, claimed: ClaimedSession) -> Lease | None:
+        return self.soft("renewing the lease", lambda: self.store.queue.renew(
+            claimed.item_id, claimed.attempt, self.lease_s))
 
-    def cancels_requested(self, held: Sequence[ClaimedSession]) -> set[int]:
-        return self.soft("looking for a cancel", lambda: self.store.queue.cancels_requested(
-            [c.item_id for c in held])) or set()
+    def cancel_requested(self, claimed: ClaimedSession) -> bool:
+        return bool(self.soft("looking for a cancel", lambda: self.store.queue.is_cancel_requested(claimed.item_id)))
 
     def progress(self, claimed: ClaimedSession, node: str | None, fraction: float) -> None:
         self.soft("writing progress", lambda: self.store.queue.progress(
@@ -176,14 +174,13 @@ class WorkerStore:
                 self.store.artifact_index.record(record)
         self.retry("indexing the session's files", write)
 
-    def finish(self, ended: Sequence[tuple[ClaimedSession, SessionStatus, dict[str, Any]]]) -> list[Written]:
-        """Record a group of ended sessions in one transaction, each fenced by its attempt."""
-        group = [Finish(c.item_id, status, c.attempt, **details) for c, status, details in ended]
-        return self.retry("recording sessions", lambda: self.store.queue.finish_many(group))
+    def finish(self, claimed: ClaimedSession, status: SessionStatus, details: dict[str, Any]) -> Written:
+        return self.retry("recording a session", lambda: self.store.queue.finish(
+            claimed.item_id, status, attempt=claimed.attempt, **details))
 
-    def hand_back(self, held: Sequence[ClaimedSession]) -> list[Written]:
-        return self.retry("handing sessions back", lambda: self.store.queue.hand_back_many(
-            [(c.item_id, c.attempt) for c in held]))
+    def hand_back(self, claimed: ClaimedSession) -> Written:
+        return self.retry("handing a session back", lambda: self.store.queue.hand_back(
+            claimed.item_id, claimed.attempt))
 
     def counts(self) -> dict[str, int] | None:
         return self.soft("counting the queue", self.store.queue.counts)

@@ -6,8 +6,7 @@ back sessions whose lease ran out (or, on this host, whose process is gone): bac
 with attempt + 1, or failed once their workers were lost `max_attempts` times, or canceled if a
 cancel had been asked. Claims are atomic: SQLite takes the write lock at BEGIN; PostgreSQL locks
 the batch row and skips item rows other claimers hold (`FOR UPDATE SKIP LOCKED`). Each claim is
-its own transaction, never the one that finished the previous session; a worker running short
-sessions claims a block of them in one (`claim_block`), each with its own lease and attempt.
+its own transaction, never the one that finished the previous session.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import os
 import socket
 import time
 import uuid
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Float, bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -68,11 +67,6 @@ _INSERT_NEW = {
     for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
 """An insert that returns no row if the index already has one (canceled or retried by hand):
 one statement instead of looking first."""
-_ROW_COLUMNS = ("batch_id", "idx", "priority", "created", "status", "attempt", "lost") + _CLAIM_COLUMNS
-_INSERT_ROWS = Prepared(insert(Q).values(**named_values(_ROW_COLUMNS), lease_until=_LEASE_END))
-_INSERT_ROWS_PARAMS = tuple(f"v_{c}" for c in _ROW_COLUMNS) + ("lease_s",)
-_RANGE = Prepared(select(Q.c.idx, Q.c.id, Q.c.lease_until).where(
-    Q.c.batch_id == bindparam("batch"), Q.c.idx >= bindparam("lo"), Q.c.idx < bindparam("hi")).order_by(Q.c.idx))
 _EXPIRED = Prepared(select(Q.c.id, Q.c.attempt, Q.c.lost, Q.c.cancel_requested)
                     .where(Q.c.status == IN_PROGRESS, Q.c.lease_until < epoch_now()))
 _ON_HOST = Prepared(select(Q.c.id, Q.c.attempt, Q.c.lost, Q.c.cancel_requested, Q.c.worker_pid, Q.c.started)
@@ -116,33 +110,15 @@ class Claims:
               max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> ClaimedSession | None:
         """Take the next session for `worker_id` with a lease of `lease_s` seconds, or None if
         none waits. Sessions of lost workers are taken back first (see `take_back`)."""
-        block = self.claim_block(worker_id, lease_s, limit=1, max_attempts=max_attempts)
-        return block[0] if block else None
-
-    def claim_block(self, worker_id: str | None, lease_s: float = DEFAULT_LEASE_S, *, limit: int = 1,
-                    max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[ClaimedSession]:
-        """Take up to `limit` next sessions in one transaction, in claim order (priority, batch,
-        index), each with its own lease and attempt: a worker running short sessions pays one
-        commit for many. Empty when none waits."""
         with writing(self.engine) as conn:
             looked = self._due("_last_expiry_check", EXPIRY_CHECK_INTERVAL_S)
             if looked:
                 self._take_back_in(conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S))
-            block = self._claim_many_in(conn, worker_id, lease_s, limit)
-            if not block and not looked and self._take_back_in(
+            claimed = self._claim_in(conn, worker_id, lease_s)
+            if claimed is None and not looked and self._take_back_in(
                     conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S)):
-                block = self._claim_many_in(conn, worker_id, lease_s, limit)
-            return block
-
-    def _claim_many_in(self, conn: Connection, worker_id: str | None, lease_s: float,
-                       limit: int) -> list[ClaimedSession]:
-        block: list[ClaimedSession] = []
-        while len(block) < limit:
-            claimed = self._claim_in(conn, worker_id, lease_s, limit - len(block))
-            if not claimed:
-                break
-            block.extend(claimed)
-        return block
+                claimed = self._claim_in(conn, worker_id, lease_s)
+            return claimed
 
     def _due(self, last: str, interval: float) -> bool:
         now = time.monotonic()
@@ -151,22 +127,18 @@ class Claims:
         setattr(self, last, now)
         return True
 
-    def _claim_in(self, conn: Connection, worker_id: str | None, lease_s: float,
-                  want: int = 1) -> list[ClaimedSession]:
-        """The next session, and when it comes from a batch's cursor up to `want` - 1 more that
-        follow it in claim order (one insert for all of them); empty when none waits."""
+    def _claim_in(self, conn: Connection, worker_id: str | None, lease_s: float) -> ClaimedSession | None:
         now = time.time()
         session_id = uuid.uuid4().hex
         claim = dict(session_id=session_id, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
                      started=now, cancel_requested=False)
-        more: list[tuple[int, int, float, str]] = []
         while True:
             batch = _NEXT_BATCH.run(conn).fetchone()  # the batch row first: cancel and retry lock it first too
             item = _NEXT_ITEM.run(conn).fetchone()
             if item is None and batch is None:
                 if _ANY_OPEN.run(conn).fetchone() is not None:
                     continue  # PostgreSQL: the batch we waited for closed meanwhile, another is open
-                return []
+                return None
             if batch is not None and (item is None or (-batch[1], batch[0], batch[2]) < (-item[1], item[2], item[3])):
                 batch_id, priority, next_index, stop_index = batch
                 values = dict(v_batch_id=batch_id, v_priority=priority, v_created=now, lease_s=lease_s,
@@ -175,12 +147,7 @@ class Claims:
                 row = inserted.run(conn, v_idx=next_index, **values).fetchone() if inserted is not None else None
                 if row is not None:
                     index = next_index
-                    until = min(stop_index, index + want)
-                    if item is not None and (item[1], item[2]) == (priority, batch_id):
-                        until = min(until, item[3])  # a pending row of this batch comes first from there
-                    more = self._claim_range(conn, batch_id, priority, index + 1, until, values)
-                    cursor = more[-1][0] + 1 if more else index + 1
-                    _MOVE_CURSOR.run(conn, batch=batch_id, cursor=cursor, still_open=cursor < stop_index)
+                    _MOVE_CURSOR.run(conn, batch=batch_id, cursor=index + 1, still_open=index + 1 < stop_index)
                 else:
                     found = self._advance_cursor(conn, batch_id, next_index, stop_index)
                     if found is None:
@@ -199,35 +166,10 @@ class Claims:
                 _id, attempt, lease_until = rows[0]
             break
         workflow, parsed = self._batch(conn, batch_id)
-        got: list[tuple[int, int, float, str, int]] = [(index, item_id, lease_until, session_id, attempt)]
-        got += [(idx, iid, until_, sid, 1) for idx, iid, until_, sid in more]
-        claimed = []
-        for idx, iid, until_, sid, tries in got:
-            overrides = parsed.values_at(idx)
-            claimed.append(ClaimedSession(iid, batch_id, idx, workflow, overrides,
-                                          {f"{n}.{f}": v for (n, f), v in overrides.items()}, sid, attempt=tries,
-                                          worker_id=worker_id, lease_s=lease_s, lease_until=until_))
-        return claimed
-
-    @staticmethod
-    def _claim_range(conn: Connection, batch_id: int, priority: int, lo: int, hi: int,
-                     values: dict[str, Any]) -> list[tuple[int, int, float, str]]:
-        """Rows for the free indices in [lo, hi) of a batch, claimed like the one at its cursor,
-        in one executemany; returns (index, item id, lease end, session id) in index order."""
-        if hi <= lo:
-            return []
-        taken = {row[0] for row in _TAKEN.run(conn, batch=batch_id, lo=lo, hi=hi).fetchall()}
-        free = [i for i in range(lo, hi) if i not in taken]
-        if not free:
-            return []
-        sessions = {i: uuid.uuid4().hex for i in free}
-        row = {**values, "v_status": IN_PROGRESS.value, "v_attempt": 1, "v_lost": 0}
-        _INSERT_ROWS.run_many(conn, _INSERT_ROWS_PARAMS, [
-            tuple(sessions[i] if name == "v_session_id" else i if name == "v_idx" else row[name]
-                  for name in _INSERT_ROWS_PARAMS) for i in free])
-        mine = [(idx, iid, until) for idx, iid, until in
-                _RANGE.run(conn, batch=batch_id, lo=lo, hi=hi).fetchall() if idx in sessions]
-        return [(idx, iid, until, sessions[idx]) for idx, iid, until in mine]
+        overrides = parsed.values_at(index)
+        return ClaimedSession(item_id, batch_id, index, workflow, overrides,
+                              {f"{n}.{f}": v for (n, f), v in overrides.items()}, session_id,
+                              attempt=attempt, worker_id=worker_id, lease_s=lease_s, lease_until=lease_until)
 
     @staticmethod
     def _advance_cursor(conn: Connection, batch_id: int, index: int, stop: int) -> int | None:
@@ -252,17 +194,11 @@ class Claims:
     def renew(self, item_id: int, attempt: int, lease_s: float = DEFAULT_LEASE_S) -> Lease:
         """Extend the lease of a held session to now + `lease_s`; says whether it is still held
         and whether a cancel was asked. LOST: drop the session and write nothing more for it."""
-        return self.renew_many([(item_id, attempt)], lease_s)[item_id]
-
-    def renew_many(self, held: Sequence[tuple[int, int]], lease_s: float = DEFAULT_LEASE_S) -> dict[int, Lease]:
-        """`renew` for every (item, attempt) a worker holds, in one transaction."""
-        leases: dict[int, Lease] = {}
         with writing(self.engine) as conn:
-            for item_id, attempt in held:
-                row = _RENEW.run(conn, item=item_id, attempt=attempt, lease_s=lease_s).fetchone()
-                leases[item_id] = (Lease.LOST if row is None else
-                                   Lease.CANCEL_REQUESTED if row[0] else Lease.HELD)
-        return leases
+            row = _RENEW.run(conn, item=item_id, attempt=attempt, lease_s=lease_s).fetchone()
+        if row is None:
+            return Lease.LOST
+        return Lease.CANCEL_REQUESTED if row[0] else Lease.HELD
 
     def progress(self, item_id: int, attempt: int, node: str | None, fraction: float | None) -> Written:
         """Record the running session's coarse progress (current node, 0..1); on PostgreSQL the
@@ -276,23 +212,15 @@ class Claims:
     def hand_back(self, item_id: int, attempt: int) -> Written:
         """Give a held session back unrun (the worker stops or pauses): pending again with the
         same attempt, for any worker to claim; canceled instead if a cancel had been asked."""
-        return self.hand_back_many([(item_id, attempt)])[0]
-
-    def hand_back_many(self, held: Sequence[tuple[int, int]]) -> list[Written]:
-        """`hand_back` for several (item, attempt) pairs in one transaction."""
         with writing(self.engine) as conn:
-            return [self._hand_back_in(conn, item_id, attempt) for item_id, attempt in held]
-
-    @staticmethod
-    def _hand_back_in(conn: Connection, item_id: int, attempt: int) -> Written:
-        where = {"id": item_id, "attempt": attempt, "cancel_requested": True}
-        if transition(conn, where, (IN_PROGRESS,), SessionStatus.CANCELED, finished=time.time(),
-                      error="canceled", **_RELEASED):
-            return Written.WRITTEN
-        if transition(conn, {"id": item_id, "attempt": attempt}, (IN_PROGRESS,), PENDING, cancel_requested=False,
-                      **_RELEASED):
-            return Written.WRITTEN
-        return fence_result(conn, item_id, attempt)
+            where = {"id": item_id, "attempt": attempt, "cancel_requested": True}
+            if transition(conn, where, (IN_PROGRESS,), SessionStatus.CANCELED, finished=time.time(),
+                          error="canceled", **_RELEASED):
+                return Written.WRITTEN
+            if transition(conn, {"id": item_id, "attempt": attempt}, (IN_PROGRESS,), PENDING, cancel_requested=False,
+                          **_RELEASED):
+                return Written.WRITTEN
+            return fence_result(conn, item_id, attempt)
 
     # -- taking back what lost workers held -----------------------------------------------------
 
@@ -337,12 +265,7 @@ class Claims:
         return transition(conn, where, (IN_PROGRESS,), PENDING, attempt=_NEXT_ATTEMPT, **common)
 
     def is_cancel_requested(self, item_id: int) -> bool:
-        return item_id in self.cancels_requested([item_id])
-
-    def cancels_requested(self, item_ids: Sequence[int]) -> set[int]:
-        """Which of these sessions someone asked to stop (queue cancel, the window)."""
         with self.engine.connect() as conn:
-            return set(conn.execute(select(Q.c.id).where(Q.c.id.in_(list(item_ids)),
-                                                         Q.c.cancel_requested.is_(True))).scalars())
+            return bool(conn.execute(select(Q.c.cancel_requested).where(Q.c.id == item_id)).scalar())
 
 

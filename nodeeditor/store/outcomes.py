@@ -1,16 +1,14 @@
 """How a running session ends: completed, failed or canceled, with its figures, fenced by attempt.
 
-Each outcome (or a worker's group of short sessions) is one transaction of its own (the next
-claim is another), guarded by the attempt the worker was given: a worker that resumes after its
-session was taken back (SIGSTOP, a network pause) writes neither status nor figures over the
-newer attempt, and is told STALE.
+Each outcome is one transaction of its own (the next claim is another), guarded by the attempt
+the worker was given: a worker that resumes after its session was taken back (SIGSTOP, a
+network pause) writes neither status nor figures over the newer attempt, and is told STALE.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 from sqlalchemy import Engine
@@ -18,24 +16,9 @@ from sqlalchemy import Engine
 from .claims import fence_result
 from .db import writing
 from .queue_rows import Written
-from .stats import NodeFigures, SessionFigures, record_sessions
+from .stats import NodeFigures, record_session
 from .transitions import transition
 from .status import FINISHED, SessionStatus
-
-
-@dataclass
-class Finish:
-    """One session's end, as `finish_many` takes it (see `Outcomes.finish` for the fields)."""
-
-    item_id: int
-    status: SessionStatus
-    attempt: int | None = None
-    summary: dict[str, Any] | None = None
-    error: str | None = None
-    traceback: str | None = None
-    stats: Sequence[NodeFigures] | None = None
-    duration_s: float | None = None
-    models: dict[str, Any] | None = None
 
 
 class Outcomes:
@@ -53,38 +36,24 @@ class Outcomes:
         Workers always pass the `attempt` they claimed: the write happens only while the session
         still runs under that attempt. Without it (tools, tests) any running attempt is ended.
         """
-        return self.finish_many([Finish(item_id, status, attempt, summary, error, traceback, stats, duration_s,
-                                        models)])[0]
-
-    def finish_many(self, finished: Sequence[Finish]) -> list[Written]:
-        """`finish` for a group of sessions in one transaction (a worker's block of short
-        sessions): one guarded status change each, then every figure row at once."""
-        for one in finished:
-            if SessionStatus(one.status) not in FINISHED:
-                raise ValueError(f"{one.status!r} is not a finished status")
+        status = SessionStatus(status)
+        if status not in FINISHED:
+            raise ValueError(f"{status!r} is not a finished status")
         now = time.time()
-        written: list[Written] = []
-        figures: list[SessionFigures] = []
+        where: dict[str, Any] = {"id": item_id} if attempt is None else {"id": item_id, "attempt": attempt}
         with writing(self.engine) as conn:
-            for one in finished:
-                status = SessionStatus(one.status)
-                where: dict[str, Any] = ({"id": one.item_id} if one.attempt is None
-                                         else {"id": one.item_id, "attempt": one.attempt})
-                rows = transition(conn, where, (SessionStatus.IN_PROGRESS,), status,
-                                  returning=("batch_id", "session_id", "started"), finished=now, error=one.error,
-                                  traceback=one.traceback, lease_until=None,
-                                  summary=json.dumps(one.summary, default=str) if one.summary is not None else None)
-                if not rows:
-                    written.append(fence_result(conn, one.item_id, one.attempt))
-                    continue
-                written.append(Written.WRITTEN)
-                _id, batch_id, session_id, started = rows[0]
-                if one.stats is not None:
-                    duration = one.duration_s if one.duration_s is not None else now - (started or now)
-                    figures.append(SessionFigures(one.item_id, batch_id, session_id, status, one.stats, duration,
-                                                  one.models))
-            record_sessions(conn, figures)
-        return written
+            rows = transition(conn, where, (SessionStatus.IN_PROGRESS,), status,
+                              returning=("batch_id", "session_id", "started"), finished=now, error=error,
+                              traceback=traceback, lease_until=None,
+                              summary=json.dumps(summary, default=str) if summary is not None else None)
+            if not rows:
+                return fence_result(conn, item_id, attempt)
+            _id, batch_id, session_id, started = rows[0]
+            if stats is not None:
+                record_session(conn, item_id=item_id, batch_id=batch_id, session_id=session_id, status=status,
+                               stats=stats, duration_s=duration_s if duration_s is not None else now - (started or now),
+                               models=models)
+        return Written.WRITTEN
 
     def complete(self, item_id: int, summary: dict[str, Any], *, attempt: int | None = None,
                  stats: Sequence[NodeFigures] | None = None, duration_s: float | None = None) -> Written:

@@ -93,44 +93,22 @@ class ModelTotals:
     load_s: float
 
 
-@dataclass
-class SessionFigures:
-    """One finished session's figures, as `record_sessions` takes them; `models` holds its model
-    cache figures (loads, hits, load_s), absent when it used no model."""
-
-    item_id: int | None
-    batch_id: int | None
-    session_id: str
-    status: str
-    stats: Sequence[NodeFigures]
-    duration_s: float
-    models: Mapping[str, Any] | None = None
-
-
 def record_session(conn: Connection, *, item_id: int | None, batch_id: int | None, session_id: str,
                    status: str, stats: Sequence[NodeFigures], duration_s: float,
                    models: Mapping[str, Any] | None = None) -> None:
-    """Write the node rows and the session totals of one finished session."""
-    record_sessions(conn, [SessionFigures(item_id, batch_id, session_id, status, stats, duration_s, models)])
-
-
-def record_sessions(conn: Connection, sessions: Sequence[SessionFigures]) -> None:
-    """Write the totals of several finished sessions (one row each) and all their node rows
-    in one executemany."""
-    now = time.time()
-    nodes: list[tuple] = []
-    for one in sessions:
-        stats, models = one.stats, one.models or {}
-        vram = [s.vram_peak for s in stats if s.vram_peak is not None]
-        row = _INSERT_SESSION.run(
-            conn, v_item_id=one.item_id, v_batch_id=one.batch_id, v_session_id=one.session_id, v_status=one.status,
-            v_duration_s=one.duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
-            v_peak_rss=max((s.peak_rss for s in stats), default=0), v_ram_delta=sum(s.ram_delta for s in stats),
-            v_vram_peak=max(vram) if vram else None, v_finished=now, v_model_loads=models.get("loads"),
-            v_model_hits=models.get("hits"), v_model_load_s=models.get("load_s")).fetchone()[0]
-        nodes.extend((row, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta, s.peak_rss, s.vram_peak,
-                      s.cached, s.status) for s in stats)
-    _INSERT_NODES.run_many(conn, _NODE_PARAMS, nodes)
+    """Write the node rows and the session totals of one finished session; `models` holds its
+    model cache figures (loads, hits, load_s), absent when it used no model."""
+    vram = [s.vram_peak for s in stats if s.vram_peak is not None]
+    models = models or {}
+    row = _INSERT_SESSION.run(
+        conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id, v_status=status,
+        v_duration_s=duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
+        v_peak_rss=max((s.peak_rss for s in stats), default=0), v_ram_delta=sum(s.ram_delta for s in stats),
+        v_vram_peak=max(vram) if vram else None, v_finished=time.time(), v_model_loads=models.get("loads"),
+        v_model_hits=models.get("hits"), v_model_load_s=models.get("load_s")).fetchone()[0]
+    _INSERT_NODES.run_many(conn, _NODE_PARAMS, [
+        (row, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta, s.peak_rss, s.vram_peak, s.cached,
+         s.status) for s in stats])
 
 
 class StatsRepo:

@@ -12,7 +12,6 @@ import sys
 from sqlalchemy import func, select
 
 from nodeeditor.core.batch import Batch
-from nodeeditor.engine.worker_block import MAX_BLOCK
 from nodeeditor.store.status import SessionStatus, WorkerState
 from nodeeditor.store.store import open_store
 from nodeeditor.store.tables import queue_items as Q
@@ -84,8 +83,7 @@ def test_three_workers_complete_every_session_exactly_once_through_a_kill_and_a_
         assert len(completions) == SESSIONS and {count for _item, count in completions} == {1}
         assert item_at(store, KILLED).attempt >= 2
         printed = sum(int(re.search(r"completed (\d+),", w.out).group(1)) for w in workers if w is not killed)
-        dropped = int(re.search(r"dropped (\d+)", frozen.out).group(1))  # the sessions it held when frozen
-        assert printed <= SESSIONS and 1 <= dropped <= MAX_BLOCK
+        assert printed <= SESSIONS and "dropped 1" in frozen.out
     finally:
         for worker in workers:
             if worker.process.poll() is None:
