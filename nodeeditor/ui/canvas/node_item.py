@@ -12,8 +12,13 @@ from typing import TYPE_CHECKING, AbstractSet
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsSceneHoverEvent,
-                               QStyleOptionGraphicsItem, QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QGraphicsSceneHoverEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from nodeeditor.core.node import NodeSpec
 from nodeeditor.core.types import Kind, SocketType
@@ -21,9 +26,8 @@ from nodeeditor.core.workflow import NodeData
 
 from .. import theme
 from . import value_display
-from .node_paint import paint_badge, paint_heat, paint_socket
+from .node_paint import paint_badge, paint_heat, paint_row
 from .node_rows import REROUTE, VALUE_LEFT, Row, shared_rows
-from .editors import color_of, display_value
 
 if TYPE_CHECKING:
     from .link_item import LinkItem
@@ -373,7 +377,7 @@ class NodeItem(QGraphicsRectItem):
                                                           int(title_rect.width())))
         painter.setFont(theme.font(8.5))
         for row in () if self.collapsed else self.rows:
-            self._paint_row(painter, row)
+            paint_row(self, painter, row)
         top = theme.HEADER_H + theme.PAD + len(self.rows) * theme.ROW_H
         if self.thumbnail is not None and not self.collapsed:
             x = (body.width() - self.thumbnail.width()) / 2
@@ -401,63 +405,3 @@ class NodeItem(QGraphicsRectItem):
         painter.setBrush(color)
         painter.setPen(QPen(theme.NODE_SELECTED if selected else theme.NODE_OUTLINE, 2 if selected else 1))
         painter.drawEllipse(body)
-
-    def _paint_row(self, painter: QPainter, row: Row) -> None:
-        w = theme.NODE_WIDTH
-        text_rect = QRectF(theme.PAD + 6, row.y - theme.ROW_H / 2, w - 2 * theme.PAD - 12, theme.ROW_H)
-        faded = False
-        highlight = self.highlight
-        if highlight is not None and row.has_socket:
-            faded = not highlight.get((row.field, row.output), False)
-        painter.setOpacity(0.3 if faded else (0.55 if self.node.bypassed else 1.0))
-        has_issue = not row.output and row.field in self.issues
-        painter.setPen(theme.NODE_ERROR if has_issue else theme.TEXT)
-        if row.output:
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, row.title)
-        else:
-            valued = row.editor is not None and row.field not in self.connected
-            room = self.value_rect(row).left() - text_rect.left() - 4 if valued else text_rect.width()
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             painter.fontMetrics().elidedText(row.title, Qt.TextElideMode.ElideRight, int(room)))
-            if valued:
-                self._paint_value(painter, row)
-        if row.has_socket:
-            paint_socket(painter, QPointF(w if row.output else 0.0, row.y), row.type,
-                         highlight is not None and not faded)
-
-    def _paint_axis_mark(self, painter: QPainter, row: Row) -> None:
-        rect = self.value_rect(row)
-        painter.setBrush(theme.AXIS_MARK)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-        painter.setPen(QColor("#ffffff"))
-        inner = rect.adjusted(6, 0, -6, 0)
-        painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         painter.fontMetrics().elidedText(self.axis_marks[row.field], Qt.TextElideMode.ElideRight,
-                                                          int(inner.width())))
-
-    def _paint_value(self, painter: QPainter, row: Row) -> None:
-        if row.field in self.axis_marks:
-            self._paint_axis_mark(painter, row)
-            return
-        rect = self.value_rect(row)
-        value = self.node.inputs.get(row.field, row.spec.default if row.spec else None)
-        painter.setBrush(theme.FIELD_BG)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, 3, 3)
-        if row.editor == "bool":
-            box = QRectF(rect.right() - rect.height(), rect.top(), rect.height(), rect.height()).adjusted(2, 2, -2, -2)
-            painter.setPen(QPen(theme.TEXT_DIM, 1))
-            painter.setBrush(theme.kind_color(Kind.BOOLEAN) if value else Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(box, 2, 2)
-            return
-        if row.editor == "color":
-            painter.setBrush(color_of(value))
-            painter.setPen(QPen(theme.TEXT_DIM, 1))
-            painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 2, 2)
-            return
-        painter.setPen(theme.TEXT if row.field in self.node.inputs else theme.TEXT_DIM)
-        text = display_value(row.editor, value) + (" ▾" if row.editor == "choice" else "")
-        inner = rect.adjusted(4, 0, -4, 0)
-        painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(inner.width())))
