@@ -15,6 +15,7 @@ names, within the notice's round trip instead of a poll period. SQLite has no su
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -84,3 +85,13 @@ class Listener:
 def listen(engine: Engine) -> Listener | None:
     """A Listener on PostgreSQL; None on databases without notifications (poll those)."""
     return Listener(engine) if is_postgresql(engine) else None
+
+
+def listen_or_poll(engine: Engine, who: str) -> Listener | None:
+    """`listen`, or None when the LISTEN connection cannot be opened (the caller polls); the
+    log says so, naming `who`."""
+    try:
+        return listen(engine)
+    except Exception as exc:  # no LISTEN connection: polling still works
+        logging.getLogger(__name__).warning("%s: not listening for changes (%s); polling", who, exc)
+        return None

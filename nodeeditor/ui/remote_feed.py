@@ -36,7 +36,7 @@ from nodeeditor.engine.events import (
 )
 from nodeeditor.engine.worker_base import WorkerBase
 from nodeeditor.store.db import reading
-from nodeeditor.store.notify import listen
+from nodeeditor.store.notify import listen_or_poll
 from nodeeditor.store.status import FINISHED, SessionStatus, WorkerState
 from nodeeditor.store.tables import queue_items as Q
 
@@ -117,11 +117,7 @@ class RemoteWorkers(WorkerBase):
     # -- the watcher thread ---------------------------------------------------------------------
 
     def _run(self) -> None:
-        listener = None
-        try:
-            listener = listen(self.store.engine)
-        except Exception as exc:  # no LISTEN connection: polling still works
-            log.warning("remote workers: not listening for changes (%s); polling", exc)
+        listener = listen_or_poll(self.store.engine, "remote workers")
         self.listening = listener is not None
         try:
             while not self._stop.is_set():

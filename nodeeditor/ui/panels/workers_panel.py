@@ -19,7 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from nodeeditor.engine.devices import describe
-from nodeeditor.store.notify import listen
+from nodeeditor.store.notify import listen_or_poll
 from nodeeditor.store.status import WorkerState
 
 log = logging.getLogger(__name__)
@@ -78,11 +78,7 @@ class WorkersWatch:
         self._thread.start()
 
     def _run(self) -> None:
-        listener = None
-        try:
-            listener = listen(self.store.engine)
-        except Exception as exc:  # no LISTEN connection: polling still works
-            log.warning("workers dock: not listening for changes (%s); polling", exc)
+        listener = listen_or_poll(self.store.engine, "workers dock")
         self.listening = listener is not None
         read_at = 0.0
         try:
