@@ -30,6 +30,7 @@ from tiny_model import build  # noqa: E402
 
 from nodeeditor.core.registry import default_registry  # noqa: E402
 from nodeeditor.engine import model_cache  # noqa: E402
+from nodeeditor.engine.meter import Meter  # noqa: E402
 from nodeeditor.engine.runner import run_workflow  # noqa: E402
 from nodeeditor.store.artifacts import FileArtifactStore  # noqa: E402
 
@@ -58,10 +59,12 @@ def main() -> None:
     pipeline.set_progress_bar_config(disable=True)
 
     cached_loads: list[float] = []
+    meter = Meter()  # one sampler for every session, as a worker's session process keeps it
 
     def graph(seed: int):
         flow = text_to_image(str(tiny.folder), PROMPT, seed, steps=args.steps, size=args.size, scheduler="ddim")
-        result = run_workflow(flow, registry, artifacts=artifacts, cancel=threading.Event(), session_id=f"s{seed}")
+        result = run_workflow(flow, registry, artifacts=artifacts, cancel=threading.Event(), session_id=f"s{seed}",
+                              meter=meter)
         assert result.status == "completed", result.error
         cached_loads.append(next(s.duration_s for s in result.stats if s.node_id == "loader"))
         return result

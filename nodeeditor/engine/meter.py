@@ -124,10 +124,10 @@ class Meter:
         self._latest = self._peak = rss()
 
     def start(self) -> Reading:
-        now = self._last_start = _clock()
         self._in_node = True
-        if self._sleeping:
+        if self._sleeping:  # the sampler's start is not the node's time
             self._wake()
+        now = self._last_start = _clock()
         before = self._peak = self._latest
         if _device and _device[0] is not None:  # the sampler looks for torch (imported by a node)
             _device[0].reset_peak_memory_stats()

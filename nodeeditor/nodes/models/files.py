@@ -31,18 +31,40 @@ class Identity:
         return (self.path, self.size, self.mtime_ns)
 
 
-def _folder_stats(folder: str) -> list[os.stat_result]:
-    """The stat of every file under `folder` (os.scandir: a loaded model's identity is asked for on
-    every session, and pathlib's rglob costs several times more)."""
-    found, pending = [], [folder]
+_scans: dict[str, tuple[list[tuple[str, int]], list[str]]] = {}
+"""Per model folder: its folders with their modification times, and its files, as last walked."""
+
+
+def _walk(folder: str) -> list[os.stat_result]:
+    """The stat of every file under `folder`, remembering what was found for `_folder_stats`."""
+    found, folders, files, pending = [], [], [], [folder]
     while pending:
-        with os.scandir(pending.pop()) as entries:
+        current = pending.pop()
+        folders.append((current, os.stat(current).st_mtime_ns))
+        with os.scandir(current) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(entry.path)
                 elif entry.is_file():
                     found.append(entry.stat())
+                    files.append(entry.path)
+    _scans[folder] = (folders, files)
     return found
+
+
+def _folder_stats(folder: str) -> list[os.stat_result]:
+    """The stat of every file under `folder`. A model's identity is asked for on every session:
+    while no folder of it changed (no file added, removed or renamed), its files are stat'ed
+    again without walking it; an edited file still shows in its own size and time."""
+    scan = _scans.get(folder)
+    if scan is None:
+        return _walk(folder)
+    try:
+        if any(os.stat(path).st_mtime_ns != mtime for path, mtime in scan[0]):
+            return _walk(folder)
+        return [os.stat(path) for path in scan[1]]
+    except FileNotFoundError:
+        return _walk(folder)
 
 
 def identify(text: str, field: str = "model") -> Identity:

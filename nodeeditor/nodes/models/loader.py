@@ -29,10 +29,11 @@ def model_path(context: InvocationContext | None, typed: str) -> str:
     return context.models.settings.default_model
 
 
-def loaded_model(context: InvocationContext, identity: Identity, field: str) -> LoadedModel:
-    """The model from the process's cache, loaded on a miss; a file that cannot be loaded fails
-    this node with a message that names it."""
-    cache, key = context.models, ("model", *identity.key())
+def loaded_model(context: InvocationContext, identity: Identity, field: str, cache: Any = None) -> LoadedModel:
+    """The model from the process's cache (`cache`, else the context's), loaded on a miss; a file
+    that cannot be loaded fails this node with a message that names it."""
+    cache = cache if cache is not None else context.models
+    key = ("model", *identity.key())
     if key not in cache:
         context.progress(0.0, f"loading {identity.path}")
     try:
@@ -86,9 +87,10 @@ class MainModelLoaderInvocation(BaseNode):
     def invoke(self, context: InvocationContext) -> ModelLoaderOutput:
         require()
         identity = identify(model_path(context, self.model), "model")
-        figures = context.models.figures
+        cache = context.models
+        figures = cache.figures
         hits = figures.hits
-        model = loaded_model(context, identity, "model")
+        model = loaded_model(context, identity, "model", cache)
         context.progress(1.0, "model cache hit" if figures.hits > hits else f"loaded in {figures.last_load_s:.2f} s")
         common = dict(path=identity.path, size=identity.size, mtime_ns=identity.mtime_ns, family=model.family)
         return ModelLoaderOutput(unet=UNetField(**common), clip=ClipField(**common), vae=VAEField(**common))

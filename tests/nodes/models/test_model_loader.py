@@ -65,6 +65,27 @@ def test_a_file_rewritten_inside_a_model_folder_changes_its_identity(tiny, tmp_p
     assert identify(str(folder)) != before
 
 
+def test_a_file_added_or_removed_inside_a_model_folder_changes_its_identity(tiny, tmp_path):
+    """Later identities re-stat the files found before: a new or deleted file must still count,
+    even one dated in the past (a copy that kept its time)."""
+    import os
+    import shutil
+
+    from nodeeditor.nodes.models.files import identify
+
+    folder = shutil.copytree(tiny.folder, tmp_path / "copy")
+    before = identify(str(folder))
+    extra = folder / "unet" / "extra.bin"
+    extra.write_bytes(b"x" * 123)
+    os.utime(extra, ns=(1, 1))
+    added = identify(str(folder))
+    assert added.size == before.size + 123
+    extra.unlink()
+    assert identify(str(folder)) == before
+    (folder / "vae" / "config.json").unlink()
+    assert identify(str(folder)).size < before.size
+
+
 def test_a_missing_model_file_is_named_in_the_error(h, tmp_path, models):
     missing = tmp_path / "nowhere" / "model.safetensors"
     with pytest.raises(LocatedError) as caught:
