@@ -61,6 +61,10 @@ class LinkItem(QGraphicsRectItem):
     The rect and curve are in scene coordinates while the item sits at (0, 0); a group drag that
     moves both ends carries it instead (`carry`), and `settle` puts it back when the drag ends."""
 
+    __slots__ = ("edge", "source", "destination", "color", "_out", "_in", "_line")
+    """20,000 links: slots hold what every link has (an attribute dict costs ~200 bytes more each);
+    anything else set on one still lands in the dict every Qt wrapper keeps."""
+
     _carried = False
     """A group drag carries the link whole (moved by setPos, its curve unchanged)."""
 

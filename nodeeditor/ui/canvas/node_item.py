@@ -56,6 +56,10 @@ class NodeItem(QGraphicsRectItem):
     What most nodes never get (a badge, heat, a thumbnail...) starts as a class-wide default that
     a setter replaces, never changes: 10,000 nodes do not each hold empty dicts and Nones."""
 
+    __slots__ = ("node_id", "spec", "node", "compact", "rows", "_by_key", "_value_left", "connected", "links",
+                 "issues", "flows", "_height")
+    """What every node holds (see LinkItem's slots); the rare ones below are class defaults."""
+
     badge: tuple[str, str, float | None] | None = None
     heat: tuple[QColor, float] | None = None
     thumbnail: QImage | None = None
