@@ -91,7 +91,6 @@ class _Running:
     artifacts: list[Any] = field(default_factory=list)
     cancel_sent: float | None = None
     written_progress: tuple[str | None, float] | None = None
-    progress_due: float = 0.0
 
 
 class Worker(WorkerBase):
@@ -117,6 +116,9 @@ class Worker(WorkerBase):
         self._artifacts: list[Any] = []
         self._last_counts = 0.0
         self._next_heartbeat = 0.0
+        self._progress_due = 0.0
+        """Progress writes are limited per worker, not per session: short sessions in a row
+        would each write one otherwise (a write transaction apiece, ~40 % of a 2-node session)."""
         self.door = WorkerStore(store, name=self.name, lease_s=lease_s, max_attempts=max_attempts,
                                 give_up_after_s=give_up_after_s, stopping=self._stopping)
         self.door.on_give_up = self._child.kill
@@ -388,10 +390,10 @@ class Worker(WorkerBase):
     def _write_progress(self, running: _Running, now: float) -> None:
         """Coarse progress (node, fraction) at most 4 times a second, and only when it changed."""
         shown = (running.node, round(running.fraction, 2))
-        if shown == running.written_progress or now < running.progress_due:
+        if shown == running.written_progress or now < self._progress_due:
             return
         running.written_progress = shown
-        running.progress_due = now + PROGRESS_INTERVAL_S
+        self._progress_due = now + PROGRESS_INTERVAL_S
         self.door.progress(running.claimed, running.node, running.fraction)
 
     def _queue_changed(self, force: bool = False) -> None:

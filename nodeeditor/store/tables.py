@@ -9,7 +9,7 @@ canceled or retried one by one, so enqueue never writes a row per session.
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table,
+from sqlalchemy import (BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table,
                         Text, UniqueConstraint, text)
 
 metadata = MetaData()
@@ -20,12 +20,12 @@ batches = Table(
     Column("name", String(200), nullable=False, default=""),
     Column("workflow", Text, nullable=False),
     Column("data", Text, nullable=False),
-    Column("count", Integer, nullable=False),
-    Column("priority", Integer, nullable=False, default=0),
+    Column("count", BigInteger, nullable=False),
+    Column("priority", BigInteger, nullable=False, default=0),
     Column("created", Float, nullable=False),
-    Column("next_index", Integer, nullable=False, default=0),
-    Column("stop_index", Integer, nullable=False),
-    Column("end_index", Integer, nullable=False),
+    Column("next_index", BigInteger, nullable=False, default=0),
+    Column("stop_index", BigInteger, nullable=False),
+    Column("end_index", BigInteger, nullable=False),
     Column("open", Boolean, nullable=False, default=True),
     Index("ix_batches_claim", "open", text("priority DESC"), "id"),
 )
@@ -34,9 +34,9 @@ queue_items = Table(
     "queue_items", metadata,
     Column("id", Integer, primary_key=True),
     Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
-    Column("idx", Integer, nullable=False),
+    Column("idx", BigInteger, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("priority", Integer, nullable=False, default=0),
+    Column("priority", BigInteger, nullable=False, default=0),
     Column("session_id", String(32)),
     Column("worker_id", String(200)),
     Column("worker_host", String(200)),
@@ -65,7 +65,7 @@ artifacts = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
     Column("dims", Text, nullable=False),
     Column("session_id", String(32), index=True),
     Column("node_id", String(200)),
@@ -99,9 +99,9 @@ session_stats = Table(
     Column("duration_s", Float, nullable=False),
     Column("nodes", Integer, nullable=False),
     Column("cache_hits", Integer, nullable=False),
-    Column("peak_rss", Integer, nullable=False),
-    Column("ram_delta", Integer, nullable=False),
-    Column("vram_peak", Integer),
+    Column("peak_rss", BigInteger, nullable=False),
+    Column("ram_delta", BigInteger, nullable=False),
+    Column("vram_peak", BigInteger),
     Column("finished", Float, nullable=False),
     Column("model_loads", Integer),
     Column("model_hits", Integer),
@@ -116,9 +116,9 @@ node_stats = Table(
     Column("instance_id", String(200), nullable=False),
     Column("node_type", String(200), nullable=False),
     Column("duration_s", Float, nullable=False),
-    Column("ram_delta", Integer, nullable=False),
-    Column("peak_rss", Integer, nullable=False),
-    Column("vram_peak", Integer),
+    Column("ram_delta", BigInteger, nullable=False),
+    Column("peak_rss", BigInteger, nullable=False),
+    Column("vram_peak", BigInteger),
     Column("cached", Boolean, nullable=False),
     Column("status", String(16), nullable=False),
 )

@@ -127,3 +127,22 @@ def test_a_reader_opening_an_older_schema_brings_it_up_to_date_first(isolated_ho
         assert health.stored_revision(reader.engine) == migrate.head_revision()
     finally:
         reader.close()
+
+
+def test_values_past_32_bits_are_stored_and_read_back_on_every_backend(store, workflow):
+    """A priority is any 64-bit number, and a node holding a model peaks at gigabytes of RSS and
+    VRAM: both must be written as given (PostgreSQL's 32-bit integer refused them)."""
+    from nodeeditor.engine.runner import NodeStat
+
+    big = 2**62 + 7
+    store.queue.enqueue(workflow, seeds(1), priority=big)
+    claimed = store.queue.claim("w", 30.0)
+    assert store.queue.get(item_key(claimed.batch_id, claimed.index)).priority == big
+    figures = NodeStat("n", "n", "testq_count", 2.5, ram_delta=3 * 2**30, peak_rss=5 * 2**30,
+                       vram_peak=9 * 2**30)
+    assert store.queue.complete(claimed.item_id, {}, attempt=claimed.attempt, stats=[figures], duration_s=2.5).name \
+        == "WRITTEN"
+    (row,) = store.stats.for_item(claimed.item_id)
+    assert (row.ram_delta, row.peak_rss, row.vram_peak) == (3 * 2**30, 5 * 2**30, 9 * 2**30)
+    (session,) = store.stats.sessions(item_id=claimed.item_id)
+    assert (session.peak_rss, session.vram_peak) == (5 * 2**30, 9 * 2**30)
