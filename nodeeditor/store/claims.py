@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine, Float, bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .db import Prepared, epoch_now, named_values, reading, writing
+from .db import Prepared, epoch_now, is_postgresql, named_values, reading, writing
+from .pg_claim import claim_cursor
 from .queue_rows import ClaimedSession, Lease, Written
 from .status import SessionStatus
 from .tables import batches as B
@@ -110,8 +111,17 @@ class Claims:
               max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> ClaimedSession | None:
         """Take the next session for `worker_id` with a lease of `lease_s` seconds, or None if
         none waits. Sessions of lost workers are taken back first (see `take_back`)."""
+        looked = self._due("_last_expiry_check", EXPIRY_CHECK_INTERVAL_S)
+        if not looked and is_postgresql(self.engine):
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                claim = self._claim_values(worker_id)
+                row = claim_cursor(conn, claim, lease_s)
+                if row is not None:
+                    item_id, attempt, lease_until, batch_id, index = row
+                    return self._claimed(conn, item_id, batch_id, index, claim, attempt, worker_id, lease_s,
+                                         lease_until)
         with writing(self.engine) as conn:
-            looked = self._due("_last_expiry_check", EXPIRY_CHECK_INTERVAL_S)
             if looked:
                 self._take_back_in(conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S))
             claimed = self._claim_in(conn, worker_id, lease_s)
@@ -127,11 +137,22 @@ class Claims:
         setattr(self, last, now)
         return True
 
+    @staticmethod
+    def _claim_values(worker_id: str | None) -> dict[str, Any]:
+        return dict(session_id=uuid.uuid4().hex, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
+                    started=time.time(), cancel_requested=False)
+
+    def _claimed(self, conn: Connection, item_id: int, batch_id: int, index: int, claim: dict[str, Any],
+                 attempt: int, worker_id: str | None, lease_s: float, lease_until: float) -> ClaimedSession:
+        workflow, parsed = self._batch(conn, batch_id)
+        overrides = parsed.values_at(index)
+        return ClaimedSession(item_id, batch_id, index, workflow, overrides,
+                              {f"{n}.{f}": v for (n, f), v in overrides.items()}, claim["session_id"],
+                              attempt=attempt, worker_id=worker_id, lease_s=lease_s, lease_until=lease_until)
+
     def _claim_in(self, conn: Connection, worker_id: str | None, lease_s: float) -> ClaimedSession | None:
-        now = time.time()
-        session_id = uuid.uuid4().hex
-        claim = dict(session_id=session_id, worker_id=worker_id, worker_host=HOST, worker_pid=os.getpid(),
-                     started=now, cancel_requested=False)
+        claim = self._claim_values(worker_id)
+        now = claim["started"]
         while True:
             batch = _NEXT_BATCH.run(conn).fetchone()  # the batch row first: cancel and retry lock it first too
             item = _NEXT_ITEM.run(conn).fetchone()
@@ -165,11 +186,7 @@ class Claims:
                     continue
                 _id, attempt, lease_until = rows[0]
             break
-        workflow, parsed = self._batch(conn, batch_id)
-        overrides = parsed.values_at(index)
-        return ClaimedSession(item_id, batch_id, index, workflow, overrides,
-                              {f"{n}.{f}": v for (n, f), v in overrides.items()}, session_id,
-                              attempt=attempt, worker_id=worker_id, lease_s=lease_s, lease_until=lease_until)
+        return self._claimed(conn, item_id, batch_id, index, claim, attempt, worker_id, lease_s, lease_until)
 
     @staticmethod
     def _advance_cursor(conn: Connection, batch_id: int, index: int, stop: int) -> int | None:

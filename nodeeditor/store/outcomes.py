@@ -14,7 +14,8 @@ from typing import Any, Sequence
 from sqlalchemy import Engine
 
 from .claims import fence_result
-from .db import writing
+from .db import is_postgresql, writing
+from .pg_finish import finish_in_one
 from .queue_rows import Written
 from .stats import NodeFigures, record_session
 from .transitions import transition
@@ -33,19 +34,23 @@ class Outcomes:
         """End a running session with `status` (completed, failed or canceled) and record its
         figures in the same transaction (`models`: its model loads, hits and load time, if any).
 
-        Workers always pass the `attempt` they claimed: the write happens only while the session
+        On PostgreSQL a worker's finish is one statement (see pg_finish). Workers always pass the
+        `attempt` they claimed: the write happens only while the session
         still runs under that attempt. Without it (tools, tests) any running attempt is ended.
         """
         status = SessionStatus(status)
         if status not in FINISHED:
             raise ValueError(f"{status!r} is not a finished status")
+        encoded = json.dumps(summary, default=str) if summary is not None else None
+        if attempt is not None and stats is not None and is_postgresql(self.engine):
+            return finish_in_one(self.engine, item_id, attempt, status, summary=encoded, error=error,
+                                 traceback=traceback, stats=stats, duration_s=duration_s, models=models)
         now = time.time()
         where: dict[str, Any] = {"id": item_id} if attempt is None else {"id": item_id, "attempt": attempt}
         with writing(self.engine) as conn:
             rows = transition(conn, where, (SessionStatus.IN_PROGRESS,), status,
                               returning=("batch_id", "session_id", "started"), finished=now, error=error,
-                              traceback=traceback, lease_until=None,
-                              summary=json.dumps(summary, default=str) if summary is not None else None)
+                              traceback=traceback, lease_until=None, summary=encoded)
             if not rows:
                 return fence_result(conn, item_id, attempt)
             _id, batch_id, session_id, started = rows[0]

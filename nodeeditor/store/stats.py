@@ -93,19 +93,25 @@ class ModelTotals:
     load_s: float
 
 
+def session_totals(stats: Sequence[NodeFigures], models: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The session row's figures from its node rows; `models` holds its model cache figures
+    (loads, hits, load_s), absent when it used no model."""
+    vram = [s.vram_peak for s in stats if s.vram_peak is not None]
+    models = models or {}
+    return dict(nodes=len(stats), cache_hits=sum(1 for s in stats if s.cached),
+                peak_rss=max((s.peak_rss for s in stats), default=0), ram_delta=sum(s.ram_delta for s in stats),
+                vram_peak=max(vram) if vram else None, model_loads=models.get("loads"),
+                model_hits=models.get("hits"), model_load_s=models.get("load_s"))
+
+
 def record_session(conn: Connection, *, item_id: int | None, batch_id: int | None, session_id: str,
                    status: str, stats: Sequence[NodeFigures], duration_s: float,
                    models: Mapping[str, Any] | None = None) -> None:
-    """Write the node rows and the session totals of one finished session; `models` holds its
-    model cache figures (loads, hits, load_s), absent when it used no model."""
-    vram = [s.vram_peak for s in stats if s.vram_peak is not None]
-    models = models or {}
-    row = _INSERT_SESSION.run(
-        conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id, v_status=status,
-        v_duration_s=duration_s, v_nodes=len(stats), v_cache_hits=sum(1 for s in stats if s.cached),
-        v_peak_rss=max((s.peak_rss for s in stats), default=0), v_ram_delta=sum(s.ram_delta for s in stats),
-        v_vram_peak=max(vram) if vram else None, v_finished=time.time(), v_model_loads=models.get("loads"),
-        v_model_hits=models.get("hits"), v_model_load_s=models.get("load_s")).fetchone()[0]
+    """Write the node rows and the session totals of one finished session (see session_totals)."""
+    totals = {f"v_{name}": value for name, value in session_totals(stats, models).items()}
+    row = _INSERT_SESSION.run(conn, v_item_id=item_id, v_batch_id=batch_id, v_session_id=session_id,
+                              v_status=status, v_duration_s=duration_s, v_finished=time.time(),
+                              **totals).fetchone()[0]
     _INSERT_NODES.run_many(conn, _NODE_PARAMS, [
         (row, s.node_id, s.instance_id, s.node_type, s.duration_s, s.ram_delta, s.peak_rss, s.vram_peak, s.cached,
          s.status) for s in stats])
