@@ -49,6 +49,8 @@ COVERAGE = Path(tempfile.gettempdir()) / "mutation-sample-coverage.json"
 PACKAGES = ("nodeeditor/core", "nodeeditor/store")
 SOURCE_REV = os.environ.get("MUTATION_REV", "a415590")
 """The commit whose core/ and store/ are mutated (fixed, so the sample and the figures can be redone)."""
+NOT_MUTANTS = ("no-mutation", "incompetent")
+"""Outcomes left out of the score: the operator changed nothing, or made code that does not compile."""
 LAYER_TESTS = {"nodeeditor/core": ["tests/core"], "nodeeditor/store": ["tests/store"]}
 PYTEST = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-k", "not postgresql", "-o", "timeout=500"]
 """Stop at the first failure; SQLite only; a test may take long on a loaded machine (niced)."""
@@ -184,6 +186,10 @@ def run_one(tree: Path, mutant: dict, timeout: float, tests: list[str] | None) -
     with use_mutation(module, operator, mutant["occurrence"]) as (original, mutated):
         if mutated is None:
             return {**mutant, "outcome": "no-mutation", "seconds": 0.0}
+        try:
+            compile(mutated, str(module), "exec")
+        except SyntaxError:  # not a program (e.g. `*` in a signature made `+`): no test to run
+            return {**mutant, "outcome": "incompetent", "seconds": 0.0}
         command = ["nice", "-n", "19", sys.executable, "-m", "pytest", *PYTEST, *(tests or [])]
         try:
             if tests is None:
@@ -192,9 +198,10 @@ def run_one(tree: Path, mutant: dict, timeout: float, tests: list[str] | None) -
                 command, cwd=tree, env=env, capture_output=True, text=True, timeout=timeout
             )
             outcome = "survived" if done.returncode == 0 else "killed"
-            if done.returncode not in (0, 1):
-                outcome = "killed" if done.returncode == 2 else f"error-{done.returncode}"
-            tail = done.stdout[-600:]
+            broken_import = done.returncode == 4 and "while loading conftest" in done.stderr
+            if done.returncode not in (0, 1):  # 2: a test module failed to import; 4: a conftest did
+                outcome = "killed" if done.returncode == 2 or broken_import else f"error-{done.returncode}"
+            tail = (done.stdout or done.stderr)[-600:]
         except subprocess.TimeoutExpired:
             outcome, tail = "timeout", ""
         except LookupError as exc:
@@ -202,7 +209,7 @@ def run_one(tree: Path, mutant: dict, timeout: float, tests: list[str] | None) -
         diff = diff_of(original, mutated, mutant["module"])
     shutil.rmtree(env["NODEEDITOR_HOME"], ignore_errors=True)
     result = {**mutant, "outcome": outcome, "seconds": round(time.monotonic() - started, 1),
-              "tests": len(tests) if tests else 0}
+              "tests": (tests.index("--deselect") if "--deselect" in tests else len(tests)) if tests else 0}
     if outcome != "killed":
         result["diff"] = diff
         result["tail"] = tail
@@ -251,7 +258,10 @@ def annotation_only(mutant: dict) -> bool:
     if mutated is None:
         return False
     fields_too = "BaseModel" not in original
-    return _without_annotations(original, fields_too) == _without_annotations(mutated, fields_too)
+    try:
+        return _without_annotations(original, fields_too) == _without_annotations(mutated, fields_too)
+    except SyntaxError:  # an incompetent mutant: run_one says so
+        return False
 
 
 def load_results() -> dict:
@@ -268,6 +278,17 @@ def changed_tests(module: str) -> list[str]:
     return sorted({f for f in found + untracked if f.endswith(".py") and Path(f).name.startswith("test_")})
 
 
+def unmutated_failures(tree: Path, tests: list[str]) -> list[str]:
+    """`--deselect` arguments for the tests that fail on the unmutated source: a test written for
+    code added after SOURCE_REV would otherwise "kill" every mutant it runs against."""
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1",
+               NODEEDITOR_HOME=tempfile.mkdtemp(prefix="mut-home-"))
+    command = ["nice", "-n", "19", sys.executable, "-m", "pytest", *PYTEST[1:], "-rfE", *tests]
+    done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+    failing = [line.split()[1] for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    return [arg for test in failing for arg in ("--deselect", test.split(" - ")[0])]
+
+
 def execute(todo: list[dict], header: dict, jobs: int, timeout: float, rerun: bool = False) -> None:
     mapped = coverage_map()
     state = load_results()
@@ -276,6 +297,7 @@ def execute(todo: list[dict], header: dict, jobs: int, timeout: float, rerun: bo
     work = tempfile.mkdtemp(prefix="mutation-")
     trees = [copy_tree(Path(work) / f"w{i}") for i in range(jobs)]
     free = list(trees)
+    baseline: dict[tuple[str, ...], list[str]] = {}
 
     def job(mutant: dict) -> None:
         if STOP.exists():  # stopping early keeps a prefix of the sample: still a uniform sample
@@ -292,6 +314,12 @@ def execute(todo: list[dict], header: dict, jobs: int, timeout: float, rerun: bo
         try:
             # A survivor already passed the tests that reach it: only tests written since can kill it.
             tests = (changed_tests(mutant["module"]) or None) if rerun else tests_for(mutant, mapped)
+            if rerun and tests:
+                key = tuple(tests)
+                with lock:
+                    if key not in baseline:
+                        baseline[key] = unmutated_failures(tree, tests)
+                tests = tests + baseline[key]
             result = run_one(tree, mutant, timeout, tests)
         finally:
             with lock:
@@ -323,7 +351,7 @@ def report() -> dict:
     state = load_results()
     equivalent = json.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
     mutants = state["mutants"]
-    counted = {k: m for k, m in mutants.items() if m["outcome"] != "no-mutation"}
+    counted = {k: m for k, m in mutants.items() if m["outcome"] not in NOT_MUTANTS}
     killed = [k for k, m in counted.items() if m["outcome"] in ("killed", "timeout")]
     survived = [k for k, m in counted.items() if m["outcome"] == "survived"]
     for key in survived:
@@ -381,7 +409,7 @@ def main() -> None:
         state = load_results()
         equivalent = json.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
         todo = [m for m in state["mutants"].values()
-                if m["outcome"] not in ("killed", "no-mutation") and m["key"] not in equivalent]
+                if m["outcome"] not in ("killed", *NOT_MUTANTS) and m["key"] not in equivalent]
         execute(todo, {}, args.jobs, args.timeout, rerun=True)
         print(json.dumps(report()))
         return
