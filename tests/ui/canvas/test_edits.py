@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QSpinBox
 
 from nodeeditor.ui.canvas.commands import RenameCommand
@@ -55,6 +55,19 @@ def test_dragging_several_selected_nodes_is_one_move_step(canvas, drive):
     assert (bx - ax, by - ay) == (0, 200)
     assert canvas.document.undo_stack.count() == 3  # two adds and one move
     assert_undo_redo(canvas, before)
+
+
+def test_a_node_dragged_onto_another_is_drawn_over_it(canvas, drive):
+    drive.add("under", "integer", 0, 0)
+    drive.add("over", "integer", 0, 300)  # added last: drawn over the first wherever they overlap
+    first = canvas.scene.node_items["under"]
+    grab = drive.at(first.pos()) + QPoint(60, 10)
+    drive.drag(grab, drive.at(canvas.scene.node_items["over"].pos()) + QPoint(80, 20))
+    overlap = first.sceneBoundingRect().intersected(canvas.scene.node_items["over"].sceneBoundingRect())
+    assert not overlap.isEmpty()
+    assert canvas.scene.itemAt(overlap.center(), canvas.view.transform()) is first
+    drive.click(drive.at(canvas.scene.node_items["over"].pos() + QPointF(2, 5)))  # its header, left of the other
+    assert canvas.scene.itemAt(overlap.center(), canvas.view.transform()) is canvas.scene.node_items["over"]
 
 
 def test_snap_to_grid_rounds_a_moved_node(canvas, drive):
