@@ -60,6 +60,8 @@ class RunController(StoreDocks, QObject):
         self.watched_batches: set[int] = set()
         self.watched_sessions: set[str] = set()
         self.current_batch: int | None = None
+        self._sessions_left = 0
+        """Sessions of the current batch not ended yet: at none, nodes still "queued" never ran."""
         self._early = EarlyEvents()
         self.heat_measure: str | None = None
         self._thumb_nodes: dict[str, list[str]] = {}
@@ -192,6 +194,7 @@ class RunController(StoreDocks, QObject):
         self.queue_dock.panel.items_added()
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
+        self._sessions_left = result.count
         self.watched_sessions.clear()
         self.board.begin_workflow(workflow)
         for node_id in self.board.nodes:
@@ -256,6 +259,11 @@ class RunController(StoreDocks, QObject):
                 self._paint_heat()
             if event.status == SessionStatus.FAILED and event.error:
                 self.window.statusBar().showMessage(f"Session failed: {event.error}", 10000)
+            if event.batch_id == self.current_batch:
+                self._sessions_left -= 1
+                if self._sessions_left == 0:
+                    for node_id in self.board.close():
+                        self._paint(node_id)
 
     def _session_stopped(self, event: SessionCompleted | SessionReleased) -> None:
         """Canceled, handed back or taken over: its nodes no longer show "running"."""

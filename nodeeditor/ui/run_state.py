@@ -15,6 +15,8 @@ from nodeeditor.engine.events import NodeCompleted, NodeFailed, NodeProgress, No
 from .units import format_duration
 
 QUEUED, RUNNING, DONE, FAILED, CACHED = "queued", "running", "done", "failed", "cached"
+NOT_RUN = "not run"
+"""Every session of the batch ended without running the node (one failed before it): no badge."""
 
 
 @dataclass
@@ -35,8 +37,10 @@ class NodeRun:
     """For a subgraph node: how many nodes run inside it (its progress is their share done)."""
     inner_done: int = 0
 
-    def badge(self) -> tuple[str, str, float | None]:
+    def badge(self) -> tuple[str | None, str, float | None]:
         """(state, text, progress) for NodeItem.set_badge."""
+        if self.status == NOT_RUN:
+            return None, "", None
         if self.status == RUNNING:
             return RUNNING, self.message or "running", self.progress if self.progress is not None else 0.0
         if self.status == FAILED:
@@ -84,6 +88,13 @@ class RunBoard:
             run = self.nodes[nid]
             run.status, run.progress, run.message = (DONE if run.calls else QUEUED), None, ""
         return changed
+
+    def close(self) -> list[str]:
+        """Every session of the batch ended: nodes still waiting were never run; returns their ids."""
+        waiting = [nid for nid, run in self.nodes.items() if run.status == QUEUED]
+        for nid in waiting:
+            self.nodes[nid].status = NOT_RUN
+        return waiting
 
     def apply(self, event: Any) -> str | None:
         """Fold one event in; returns the top-level node id it changed (None when it concerns no

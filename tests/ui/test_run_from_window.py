@@ -85,7 +85,7 @@ def test_cancel_stops_a_running_long_node(app, qtbot):
     qtbot.waitUntil(lambda: badge(window, "n") == "running", timeout=10000)
     controller.cancel_action.trigger()
     qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
-    qtbot.waitUntil(lambda: badge(window, "n") == "queued", timeout=5000)
+    qtbot.waitUntil(lambda: badge(window, "n") is None, timeout=5000)  # not running, and nothing left to run
 
 
 def test_a_node_that_ignores_cancel_is_stopped_and_its_badge_no_longer_says_running(app, qtbot):
@@ -95,7 +95,7 @@ def test_a_node_that_ignores_cancel_is_stopped_and_its_badge_no_longer_says_runn
     qtbot.waitUntil(lambda: badge(window, "h") == "running", timeout=10000)
     controller.cancel_action.trigger()
     qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
-    qtbot.waitUntil(lambda: badge(window, "h") == "queued", timeout=5000)
+    qtbot.waitUntil(lambda: badge(window, "h") is None, timeout=5000)
     assert "its process was killed" in store.queue.list_items()[0].error
 
 
@@ -126,6 +126,30 @@ def test_a_failed_session_shows_its_error_and_traceback_and_can_be_retried(app, 
     qtbot.waitUntil(lambda: len(completed) == 1, timeout=10000)
     assert completed[0].status == "failed"
     assert store.queue.counts()["failed"] == 1
+
+
+def test_nodes_a_failed_run_never_reached_lose_their_queued_badge(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"n": ("testq_fail", {"value": 3, "bad": 3}), "s": ("add", {"b": 1})},
+                               ["n.value -> s.a"]))
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "n") == "failed", timeout=10000)
+    qtbot.waitUntil(lambda: badge(window, "s") is None, timeout=5000)
+    assert controller.board.nodes["s"].status == "not run"  # shown queued while the session ran
+    assert store.queue.counts()["failed"] == 1
+
+
+def test_a_node_waits_queued_until_the_last_session_of_its_batch_ends(app, qtbot):
+    window, controller, store = app
+    window.document.load(build({"n": ("testq_fail", {"value": 0, "bad": 1}), "s": ("add", {"b": 1})},
+                               ["n.value -> s.a"]))
+    batch = Batch.model_validate({"data": [[{"node": "n", "field": "value", "items": [1, 2]}]]})
+    ended = []
+    controller.bridge.sessionCompleted.connect(ended.append)
+    controller.enqueue(batch, 0, False)
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=10000)
+    assert sorted(e.status for e in ended) == ["completed", "failed"]
+    assert badge(window, "s") == "done"  # the second session ran it
 
 
 def test_stats_dock_rows_equal_the_stored_figures(app, qtbot):
