@@ -96,6 +96,23 @@ def test_runs_below_one_are_refused(workflow, registry):
     assert [(i.field, "at least 1" in i.message) for i in issues] == [("runs", True)]
 
 
+def test_runs_go_up_to_the_largest_64_bit_integer_and_no_further():
+    from pydantic import ValidationError
+
+    assert Batch(runs=2**63 - 1).count() == 2**63 - 1
+    with pytest.raises(ValidationError, match="less than or equal to 9223372036854775807"):
+        Batch(runs=2**63)
+
+
+def test_a_batch_of_more_than_2_63_sessions_is_refused_naming_runs(workflow, registry):
+    batch = Batch.model_validate({"runs": 2**62, "data": [[axis("seed", "value", [1, 2])]]})
+    issues = validate_batch(batch, workflow, registry)
+    assert [(i.field, i.message) for i in issues] == [
+        ("runs", f"the batch has more than 2**63-1 sessions ({2**62} runs x 2 each)")]
+    half = batch.model_copy(update={"runs": 2**62 - 1})
+    assert half.count() == 2**63 - 2 and validate_batch(half, workflow, registry) == []
+
+
 def test_a_linked_input_cannot_be_a_batch_axis(registry):
     linked = build({"a": ("integer", {"value": 1}), "b": "integer"}, ["a.value -> b.value"])
     issues = validate_batch(Batch.model_validate({"data": [[axis("b", "value", [1])]]}), linked, registry)

@@ -158,3 +158,18 @@ def test_nested_iterations_collect_in_order_past_ten_items(registry):
              "c.collection -> it2.collection", "it2.item -> c2.item"]
     result, _ = run(registry, nodes, links)
     assert collected(result, "c2") == [3 * i for i in range(12)]
+
+
+def test_a_misspelt_field_set_on_a_node_call_is_an_error_not_silently_kept(registry):
+    plan = ExecutionPlan(build({"a": ("integer", {"value": 3})}), registry)
+    refused = []
+
+    def execute(call):
+        try:
+            call.pasthrough = True  # the field is `passthrough`
+        except AttributeError as exc:
+            refused.append(str(exc))
+        return {"value": call.inputs["value"]}
+
+    assert plan.run(execute)["a"][()] == {"value": 3}
+    assert len(refused) == 1 and "'pasthrough'" in refused[0]

@@ -50,6 +50,17 @@ def test_required_input_stays_honestly_typed():
     assert cls.model_fields["image"].annotation is int
 
 
+def test_inputs_with_annotated_items_take_the_kind_of_the_annotated_type():
+    from typing import Annotated
+
+    Count = Annotated[int, Field(ge=0)]
+    registry = Registry()
+    define(registry=registry, counts=(list[Count], InputField([])), either=(Count | list[Count], InputField(0)))
+    inputs = registry.get("sample").inputs
+    assert (inputs["counts"].type.kind, inputs["counts"].type.cardinality) == (Kind.INTEGER, Cardinality.COLLECTION)
+    assert (inputs["either"].type.kind, inputs["either"].type.cardinality) == (Kind.INTEGER, Cardinality.POLYMORPHIC)
+
+
 @pytest.mark.parametrize("name", ["id", "type", "inputs", "position", "label", "bypassed", "use_cache"])
 def test_reserved_input_names_are_refused(name):
     with pytest.raises(NodeDefinitionError, match=f"input name '{name}' is reserved"):

@@ -61,6 +61,28 @@ def test_an_integer_past_the_limit_built_in_python_is_refused():
     assert refused.value.path == ("n", 0)
 
 
+@pytest.fixture
+def digit_limit():
+    """Set the interpreter's int <-> str digit limit for one test (PYTHONINTMAXSTRDIGITS does the same)."""
+    import sys
+
+    before = sys.get_int_max_str_digits()
+    yield sys.set_int_max_str_digits
+    sys.set_int_max_str_digits(before)
+
+
+def test_the_digit_limit_follows_the_interpreters_setting(digit_limit):
+    digit_limit(1000)
+    with pytest.raises(UnsafeValue, match="more than 1000 digits"):
+        check({"n": 10 ** 1500})
+    with pytest.raises(UnsafeValue, match=r"an integer has more than 1000 digits \(line 1, column 2\)"):
+        loads("[" + "5" * 1001 + "]")
+    digit_limit(10_000)
+    big = int("9" * 5000)
+    check({"n": big})
+    assert loads(json.dumps([big])) == [big]
+
+
 def test_text_that_is_not_json_is_a_json_error_not_an_unsafe_value():
     with pytest.raises(json.JSONDecodeError):
         loads("{not json")

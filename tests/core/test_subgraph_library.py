@@ -2,7 +2,7 @@
 
 import json
 
-from nodeeditor.core.library import embed, load_library, newer_in_library, save_to_library
+from nodeeditor.core.library import embed, load_library, newer_in_library, save_to_library, stamp
 from nodeeditor.core.workflow import parse_workflow
 
 INNER = {"name": "Inner", "nodes": [{"id": "a", "type": "add", "inputs": {"b": 1}}],
@@ -26,6 +26,17 @@ def test_saving_writes_the_definition_and_what_it_uses_as_a_workflow_file(tmp_pa
     assert data["subgraphs"]["outer"]["meta"]["library"] == "Add one/twice"
     entries, errors = load_library(tmp_path)
     assert [e.name for e in entries] == ["Add one/twice"] and errors == []
+
+
+def test_editing_the_workflow_after_saving_leaves_the_library_entry_as_saved(tmp_path):
+    workflow = root()
+    entry = save_to_library(tmp_path, workflow, "inner", "Add one")
+    stamped = stamp(workflow.subgraphs["inner"], "Add one", entry.saved_at)
+    workflow.subgraphs["inner"].nodes[0].inputs["b"] = 5  # the canvas edits nodes in place
+    workflow.subgraphs["inner"].nodes[0].position = (40.0, 0.0)
+    assert entry.definition.nodes[0].inputs == {"b": 1} and entry.definition.nodes[0].position == (0.0, 0.0)
+    assert stamped.nodes[0].inputs == {"b": 1} and stamped.nodes[0].position == (0.0, 0.0)
+    assert load_library(tmp_path)[0][0].definition.nodes[0].inputs == {"b": 1}
 
 
 def test_a_file_that_is_not_a_valid_entry_is_skipped_with_its_reason(tmp_path):

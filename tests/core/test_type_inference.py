@@ -79,6 +79,14 @@ def test_collect_fed_with_mixed_types_is_refused(registry):
                      ["x.value -> c.item", "y.value -> c.item"]) == []
 
 
+def test_collect_fed_three_types_names_each_of_them_in_link_order(registry):
+    found = issues_of(registry, {"x": ("integer", {"value": 1}), "y": ("string", {"value": "a"}),
+                                 "z": ("float", {"value": 0.5}), "c": "collect"},
+                      ["x.value -> c.item", "y.value -> c.item", "z.value -> c.item"])
+    assert found == [("c", "item", "Collect gathers items of one type; it is fed integer (x.value), "
+                                   "string (y.value) and float (z.value)")]
+
+
 def test_reroute_passes_on_the_type_it_receives_along_a_chain(registry):
     nodes = {"s": ("string", {"value": "a"}), "r1": "reroute", "r2": "reroute", "sink": ("add", {"b": 1})}
     links = ["s.value -> r1.value", "r1.value -> r2.value", "r2.value -> sink.a"]
