@@ -70,6 +70,18 @@ def test_a_node_dragged_onto_another_is_drawn_over_it(canvas, drive):
     assert canvas.scene.itemAt(overlap.center(), canvas.view.transform()) is canvas.scene.node_items["over"]
 
 
+def test_the_graph_in_the_middle_stays_there_when_the_canvas_is_resized(canvas, drive, qtbot):
+    """A window laid out after a file opened (docks restored), or resized by hand, keeps the graph
+    where the person saw it framed."""
+    drive.add("a", "integer", 0, 0)
+    canvas.view.fit_all()
+    middle = canvas.view.mapToScene(canvas.view.viewport().rect().center())
+    canvas.view.resize(700, 500)
+    qtbot.waitUntil(lambda: canvas.view.viewport().width() < 700)
+    moved = canvas.view.mapToScene(canvas.view.viewport().rect().center()) - middle
+    assert abs(moved.x()) <= 1 and abs(moved.y()) <= 1
+
+
 def test_snap_to_grid_rounds_a_moved_node(canvas, drive):
     drive.add("a", "integer", 0, 0)
     canvas.editor.snap_to_grid = True
