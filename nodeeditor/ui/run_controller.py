@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -62,6 +63,7 @@ class RunController(StoreDocks, QObject):
         self.current_batch: int | None = None
         self._sessions_left = 0
         """Sessions of the current batch not ended yet: at none, nodes still "queued" never ran."""
+        self._enqueued_at = 0.0
         self._early = EarlyEvents()
         self.heat_measure: str | None = None
         self._thumb_nodes: dict[str, list[str]] = {}
@@ -195,6 +197,7 @@ class RunController(StoreDocks, QObject):
         self.watched_batches.add(result.batch_id)
         self.current_batch = result.batch_id
         self._sessions_left = result.count
+        self._enqueued_at = time.monotonic()
         self.watched_sessions.clear()
         self.board.begin_workflow(workflow)
         for node_id in self.board.nodes:
@@ -264,6 +267,15 @@ class RunController(StoreDocks, QObject):
                 if self._sessions_left == 0:
                     for node_id in self.board.close():
                         self._paint(node_id)
+
+    def _queue_settled(self, batch_id: int | None, asked: float) -> None:
+        """The queue panel counted nothing waiting or running, after the current batch was queued:
+        it ended, also when its sessions were canceled from the queue before any ran."""
+        if self.current_batch is None or batch_id not in (None, self.current_batch) or asked < self._enqueued_at:
+            return
+        self._sessions_left = 0
+        for node_id in self.board.close():
+            self._paint(node_id)
 
     def _session_stopped(self, event: SessionCompleted | SessionReleased) -> None:
         """Canceled, handed back or taken over: its nodes no longer show "running"."""

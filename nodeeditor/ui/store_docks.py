@@ -86,6 +86,7 @@ class StoreDocks:
     def _connect_store_docks(self) -> None:
         self.gallery.restoreRequested.connect(lambda path: self.window.open_path(Path(path)))
         self.queue_dock.panel.selectedItemChanged.connect(self.stats_dock.panel.show_item)
+        self.queue_dock.panel.settled.connect(self._queue_settled)
 
     def _shutdown_store_docks(self) -> None:
         self.queue_dock.panel.shutdown()

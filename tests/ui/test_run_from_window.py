@@ -139,6 +139,20 @@ def test_nodes_a_failed_run_never_reached_lose_their_queued_badge(app, qtbot):
     assert store.queue.counts()["failed"] == 1
 
 
+def test_a_batch_canceled_from_the_queue_before_it_ran_leaves_no_queued_badge(app, qtbot):
+    window, controller, store = app
+    panel = controller.queue_dock.panel
+    qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)  # the worker claims nothing more
+    window.document.load(adder())
+    controller.invoke()
+    qtbot.waitUntil(lambda: badge(window, "s") == "queued", timeout=10000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10000)
+    panel.select_rows([0])
+    panel.cancel_batch()
+    qtbot.waitUntil(lambda: store.queue.counts()["canceled"] == 1, timeout=10000)
+    qtbot.waitUntil(lambda: all(badge(window, n) is None for n in ("a", "b", "s")), timeout=5000)
+
+
 def test_a_node_waits_queued_until_the_last_session_of_its_batch_ends(app, qtbot):
     window, controller, store = app
     window.document.load(build({"n": ("testq_fail", {"value": 0, "bad": 1}), "s": ("add", {"b": 1})},

@@ -7,6 +7,7 @@ table stale; a timer re-reads the visible rows at most REFRESH_INTERVAL_MS apart
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
@@ -28,6 +29,9 @@ class QueuePanel(QWidget):
     """Table + filters + actions over `store.queue`; `worker` (optional) gets pause/resume."""
 
     selectedItemChanged = Signal(object)
+    settled = Signal(object, float)
+    """A counts read found nothing waiting or running (in the batch shown, or anywhere: None), with
+    the monotonic time it was asked: whoever enqueued before then knows that batch has ended."""
     """The queue row under the cursor (or None), e.g. for the stats panel."""
 
     def __init__(self, queue: Any, bridge: Any = None, worker: WorkerControl | None = None, reader: Any = None,
@@ -191,11 +195,15 @@ class QueuePanel(QWidget):
 
     def _update_summary(self) -> None:
         queue, batch_id = self.queue, self.model.batch_id
-        self.reader.submit("counts", lambda: queue.counts(batch_id=batch_id), self._show_counts)
+        asked = time.monotonic()
+        self.reader.submit("counts", lambda: queue.counts(batch_id=batch_id),
+                           lambda counts: self._show_counts(counts, batch_id, asked))
 
-    def _show_counts(self, counts: dict[str, int]) -> None:
+    def _show_counts(self, counts: dict[str, int], batch_id: int | None = None, asked: float | None = None) -> None:
         self._counts = dict(counts)
         self._reword_summary()
+        if asked is not None and not counts.get(SessionStatus.PENDING) and not counts.get(SessionStatus.IN_PROGRESS):
+            self.settled.emit(batch_id, asked)
 
     def _reword_summary(self, *_args: Any) -> None:
         counts = self._counts
