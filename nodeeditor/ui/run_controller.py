@@ -18,7 +18,6 @@ from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
 from nodeeditor.core.graph import validate_graph
 from nodeeditor.core.partial import part_for
-from nodeeditor.core.ports import node_spec
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import (
     NodeCompleted,
@@ -42,17 +41,17 @@ from .heat import heat_color
 from .main_window import MainWindow
 from .panels.background_loader import BackgroundLoader
 from .panels.batch_panel import BatchPanel
-from .panels.batch_undo import BatchEditCommand, batch_meta
 from .panels.docking import panel_dock
 from .panels.inspector_panel import InspectorPanel
 from .panels.status_summary import StatusSummary
 from .run_state import RunBoard
+from .batch_link import BatchLink
 from .store_docks import StoreDocks
 
 SHOW_VALUE, PREVIEW_IMAGE = "show_value", "preview_image"
 
 
-class RunController(StoreDocks, QObject):
+class RunController(StoreDocks, BatchLink, QObject):
     def __init__(self, window: MainWindow, store: Store, worker: WorkerControl) -> None:
         super().__init__(window)
         self.window, self.store, self.worker = window, store, worker
@@ -364,29 +363,6 @@ class RunController(StoreDocks, QObject):
         self.axis_marks.refresh()
         self._selection_changed()
 
-    def _batch_changed(self) -> None:
-        """The batch is part of the document: kept in its meta, saved with it, edited with undo."""
-        if self._restoring:
-            return
-        doc = self.window.document
-        before = batch_meta(doc.workflow)
-        scratch = Workflow()
-        self.batch_panel.store_in(scratch)
-        after = batch_meta(scratch)
-        if after != before:
-            doc.undo_stack.push(BatchEditCommand(doc, before, after, self._apply_batch))
-
-    def _apply_batch(self, entries: dict[str, Any]) -> None:
-        """Undo or redo of a batch edit: the document takes the entries, the panel shows them."""
-        self._restoring = True
-        try:
-            self.window.document.set_meta(entries)
-            self.batch_panel.restore_from(self.window.document.workflow)
-        except WorkflowError as exc:
-            self.window.statusBar().showMessage(f"Saved batch ignored: {exc}", 10000)
-        finally:
-            self._restoring = False
-
     def _selection_changed(self) -> None:
         selected = self.window.scene.selected_node_ids()
         doc = self.window.document
@@ -413,29 +389,6 @@ class RunController(StoreDocks, QObject):
             if other not in {n.id for n in part.nodes}:
                 item.set_badge(None)
         return asyncio.ensure_future(self._enqueue(part, None, 0, False))
-
-    def _node_menu(self, menu: Any, node_id: str, field: str | None) -> None:
-        """Right-click a node: Run to Here; on a typed input: offer it as a batch axis."""
-        doc = self.window.document
-        if doc.level:  # inside a subgraph: runs and batches are of the whole workflow, from its top
-            return
-        menu.addAction("Run to Here", lambda: self.run_to(node_id))
-        if field is None:
-            return
-        spec = node_spec(doc.workflow, doc.node(node_id), self.registry)
-        inp = spec.inputs.get(field) if spec else None
-        if inp is None or self.window.document.edges_into(node_id, field):
-            return
-        if seed_control.is_seed(inp):
-            seed_control.add_menu(menu, self.window.document, node_id, inp)
-        action = menu.addAction(f"Use “{inp.title}” as Batch Axis")
-        action.triggered.connect(lambda: self.use_as_axis(node_id, field))
-
-    def use_as_axis(self, node_id: str, field: str) -> None:
-        self.batch_panel.set_workflow(self.window.document.workflow)
-        self.batch_panel.add_axis(node_id, field)
-        self.batch_dock.show()
-        self.batch_dock.raise_()
 
     def shutdown(self) -> None:
         """Once, when the window closes: stop the panels' threads and the bridge."""
