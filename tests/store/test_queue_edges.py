@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from nodeeditor.store.queue import item_key
 from nodeeditor.store.status import SessionStatus
-from nodeeditor.store.tables import queue_items
+from nodeeditor.store.tables import batches, queue_items
 
 from .conftest import seeds
 
@@ -230,3 +231,27 @@ def test_a_node_type_whose_calls_only_freed_memory_shows_no_ram_growth(store, wo
                                                      NodeStat("b", "b", "testq_count", 0.01, ram_delta=-(8 << 20))])
     [row] = store.stats.by_node_type()
     assert (row.calls, row.ram_delta) == (2, 0)
+
+
+def _cursor(store, batch_id: int) -> tuple[int, bool]:
+    """The batch row's claim cursor (indices below it were claimed), and whether any are left to claim."""
+    with store.engine.connect() as conn:
+        next_index, still_open = conn.execute(select(batches.c.next_index, batches.c.open)
+                                              .where(batches.c.id == batch_id)).one()
+    return next_index, bool(still_open)
+
+
+def test_a_claim_moves_the_batch_cursor_past_the_claimed_session(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(3)).batch_id
+    store.queue.claim("w")
+    assert _cursor(store, batch) == (1, True)
+    store.queue.claim("w")
+    store.queue.claim("w")
+    assert _cursor(store, batch) == (3, False)
+
+
+def test_passing_over_a_canceled_index_moves_the_cursor_past_the_session_claimed(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(2)).batch_id
+    assert store.queue.cancel_item(item_key(batch, 0))
+    assert store.queue.claim("w").index == 1
+    assert _cursor(store, batch) == (2, False)
