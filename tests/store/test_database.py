@@ -71,6 +71,13 @@ def test_saving_artifacts_writes_their_rows(store):
     assert rows[image].size == store.artifacts.path_of(image).stat().st_size
 
 
+def test_artifacts_listed_by_kind_are_of_that_kind_only(store):
+    image = store.artifacts.save_image(Image.new("RGB", (4, 3)), session_id="s1")
+    latents = store.artifacts.save_tensor(np.zeros((1, 4, 8, 8), dtype=np.float32), kind="latents", session_id="s1")
+    assert [a.name for a in store.artifact_index.list(kind="latents")] == [latents]
+    assert [a.name for a in store.artifact_index.list(kind="image")] == [image]
+
+
 @pytest.mark.parametrize("name", ["../escape.png", "/etc/passwd", "a/../../b.npy", "..", ""])
 def test_an_artifact_name_pointing_outside_the_folder_is_refused(store, name):
     with pytest.raises(ArtifactError):
