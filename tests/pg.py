@@ -86,9 +86,10 @@ class NoServer(Exception):
 
 
 @contextmanager
-def running_server(durable: bool = False) -> Iterator[PgServer]:
+def running_server(durable: bool = False, checksums: bool = False) -> Iterator[PgServer]:
     """A throw-away server (the fixture's, and the benchmarks'). Tests skip fsync; `durable`
-    keeps the server's defaults, for figures."""
+    keeps the server's defaults, for figures; `checksums` initialises the cluster with data
+    checksums on."""
     bindir = _bindir()
     if bindir is None or not (bindir / "initdb").exists():
         raise NoServer("PostgreSQL server binaries are not installed (Debian package `postgresql`)")
@@ -97,8 +98,9 @@ def running_server(durable: bool = False) -> Iterator[PgServer]:
     if as_postgres:
         shutil.chown(folder, "postgres", "postgres")
     data, log = folder / "data", folder / "server.log"
-    subprocess.run(as_postgres + [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                                  "-E", "UTF8", "--locale=C", "--no-sync"],
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C",
+              "--no-sync"] + (["--data-checksums"] if checksums else [])
+    subprocess.run(as_postgres + initdb,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     port = _free_port()
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=300"

@@ -62,6 +62,14 @@ def test_opening_an_older_database_upgrades_it_and_keeps_its_rows(db_url, isolat
         store.close()
 
 
+def test_upgrading_to_a_revision_this_version_does_not_ship_is_refused(store):
+    from alembic.util import CommandError
+
+    with pytest.raises(CommandError, match="0099"):
+        migrate.upgrade(store.engine, "0099")
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+
+
 def test_saving_artifacts_writes_their_rows(store):
     image = store.artifacts.save_image(Image.new("RGB", (4, 3)), session_id="s1", node_id="n", gallery=True)
     tensor = store.artifacts.save_tensor(np.zeros((1, 4, 8, 8), dtype=np.float32), kind="latents", session_id="s1")
@@ -69,6 +77,13 @@ def test_saving_artifacts_writes_their_rows(store):
     assert (rows[image].kind, rows[image].dims, rows[image].gallery) == ("image", [4, 3], True)
     assert (rows[tensor].kind, rows[tensor].dims) == ("latents", [1, 4, 8, 8])
     assert rows[image].size == store.artifacts.path_of(image).stat().st_size
+
+
+def test_artifacts_listed_by_kind_are_of_that_kind_only(store):
+    image = store.artifacts.save_image(Image.new("RGB", (4, 3)), session_id="s1")
+    latents = store.artifacts.save_tensor(np.zeros((1, 4, 8, 8), dtype=np.float32), kind="latents", session_id="s1")
+    assert [a.name for a in store.artifact_index.list(kind="latents")] == [latents]
+    assert [a.name for a in store.artifact_index.list(kind="image")] == [image]
 
 
 @pytest.mark.parametrize("name", ["../escape.png", "/etc/passwd", "a/../../b.npy", "..", ""])

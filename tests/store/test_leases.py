@@ -173,3 +173,31 @@ def test_opening_a_store_with_nothing_to_take_back_writes_nothing(store, db_url,
             locker.close()
     with store.engine.connect() as conn:
         assert conn.execute(select(queue_items.c.id, queue_items.c.status, queue_items.c.attempt)).all() == before
+
+
+def test_a_lease_is_true_while_held_and_false_once_lost(store, workflow):
+    store.queue.enqueue(workflow, seeds(1))
+    held = store.queue.claim("w1")
+    assert store.queue.renew(held.item_id, held.attempt)
+    store.queue.cancel_item(held.item_id)
+    assert store.queue.renew(held.item_id, held.attempt), "asked to cancel, the worker still holds it"
+    assert not store.queue.renew(held.item_id, held.attempt + 1)
+
+
+def test_renewing_a_session_no_longer_running_loses_it_and_leaves_it_alone(store, workflow):
+    store.queue.enqueue(workflow, seeds(2))
+    handed, finished = store.queue.claim("w1"), store.queue.claim("w1")
+    assert store.queue.hand_back(handed.item_id, handed.attempt)
+    assert store.queue.complete(finished.item_id, {}, attempt=finished.attempt)
+    for held in (handed, finished):
+        assert store.queue.renew(held.item_id, held.attempt, lease_s=60) is Lease.LOST
+        row = store.queue.get(held.item_id)
+        assert (row.status, row.lease_until) == ((PENDING, None) if held is handed else (COMPLETED, None))
+
+
+def test_progress_of_one_session_leaves_the_other_running_sessions_alone(store, workflow):
+    store.queue.enqueue(workflow, seeds(3))
+    first, second, third = (store.queue.claim(f"w{n}") for n in range(3))
+    assert store.queue.progress(second.item_id, second.attempt, "n", 0.5) is Written.WRITTEN
+    progress = [(r.progress_node, r.progress) for r in (store.queue.get(c.item_id) for c in (first, second, third))]
+    assert progress == [(None, None), ("n", 0.5), (None, None)]

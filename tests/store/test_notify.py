@@ -57,3 +57,15 @@ def test_nothing_is_heard_of_a_transaction_that_rolled_back(store, workflow):
         except RuntimeError:
             pass
         assert listener.wait(0.3) == []
+
+
+def test_a_notice_naming_many_items_lists_the_first_ones_and_counts_the_rest(store):
+    on(store, "postgresql")
+    from nodeeditor.store.db import writing
+    from nodeeditor.store.notify import MAX_ITEMS, notify
+
+    with listen(store.engine) as listener:
+        with writing(store.engine) as conn:
+            notify(conn, "cancel_requested", items=list(range(1, MAX_ITEMS + 51)))
+        seen = events_until(listener, lambda e: e["event"] == "cancel_requested")
+    assert {"event": "cancel_requested", "items": list(range(1, MAX_ITEMS + 1)), "more": 50} in seen

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from nodeeditor.store.queue import item_key
 from nodeeditor.store.status import SessionStatus
-from nodeeditor.store.tables import queue_items
+from nodeeditor.store.tables import batches, queue_items
 
 from .conftest import seeds
 
-PENDING, IN_PROGRESS, CANCELED = SessionStatus.PENDING, SessionStatus.IN_PROGRESS, SessionStatus.CANCELED
+PENDING, IN_PROGRESS, CANCELED, FAILED = (SessionStatus.PENDING, SessionStatus.IN_PROGRESS, SessionStatus.CANCELED,
+                                          SessionStatus.FAILED)
 
 
 def test_counting_one_batch_ignores_what_was_canceled_ahead_in_another(store, workflow):
@@ -146,3 +148,110 @@ def test_values_past_32_bits_are_stored_and_read_back_on_every_backend(store, wo
     assert (row.ram_delta, row.peak_rss, row.vram_peak) == (3 * 2**30, 5 * 2**30, 9 * 2**30)
     (session,) = store.stats.sessions(item_id=claimed.item_id)
     assert (session.peak_rss, session.vram_peak) == (5 * 2**30, 9 * 2**30)
+
+
+def test_a_batch_enqueued_without_a_priority_has_priority_zero(store, workflow):
+    first = store.queue.enqueue(workflow, seeds(1)).batch_id
+    second = store.queue.enqueue(workflow, seeds(1), priority=0).batch_id
+    assert [(b.batch_id, b.priority) for b in store.queue.batches()] == [(first, 0), (second, 0)]
+    assert [store.queue.claim("w").batch_id for _ in range(2)] == [first, second], "equal priorities: oldest first"
+
+
+def test_retrying_one_batch_leaves_the_other_batches_failures_alone(store, workflow):
+    one = store.queue.enqueue(workflow, seeds(1)).batch_id
+    store.queue.enqueue(workflow, seeds(1))
+    first, second = store.queue.claim("w"), store.queue.claim("w")
+    for claimed in (first, second):
+        store.queue.fail(claimed.item_id, "boom", attempt=claimed.attempt)
+    assert store.queue.retry(batch_id=one) == 1
+    assert (store.queue.get(first.item_id).status, store.queue.get(second.item_id).status) == (PENDING, FAILED)
+
+
+def test_canceling_one_batch_leaves_the_other_batches_pending_sessions_alone(store, workflow):
+    one = store.queue.enqueue(workflow, seeds(1)).batch_id
+    store.queue.enqueue(workflow, seeds(1))
+    first, second = store.queue.claim("w"), store.queue.claim("w")
+    for claimed in (first, second):  # back in the queue: pending sessions that have rows
+        store.queue.hand_back(claimed.item_id, claimed.attempt)
+    assert store.queue.cancel_batch(one) == 1
+    assert (store.queue.get(first.item_id).status, store.queue.get(second.item_id).status) == (CANCELED, PENDING)
+
+
+def test_retrying_a_canceled_batch_counts_a_session_canceled_by_itself_once(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(5)).batch_id
+    assert store.queue.cancel_item(item_key(batch, 0))  # a stored row, at the batch's cursor
+    assert store.queue.cancel_batch(batch) == 4
+    assert store.queue.retry(batch_id=batch) == 5
+    assert store.queue.counts(batch)[PENDING] == 5
+    assert sorted(c.index for c in iter(lambda: store.queue.claim("w"), None)) == [0, 1, 2, 3, 4]
+
+
+def test_canceling_an_index_past_a_batchs_end_is_refused_and_changes_nothing(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(3)).batch_id
+    assert store.queue.cancel_item(item_key(batch, 5)) is False
+    assert store.queue.counts(batch) == {PENDING: 3, IN_PROGRESS: 0, "completed": 0, FAILED: 0, CANCELED: 0}
+    assert [r.index for r in store.queue.list_items(batch_id=batch)] == [0, 1, 2]
+
+
+def test_a_cleared_batch_disappears_though_a_session_ahead_of_its_cursor_was_canceled(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(3)).batch_id
+    assert store.queue.cancel_item(item_key(batch, 2))
+    store.queue.cancel_batch(batch)
+    assert store.queue.clear_finished() == 3
+    assert store.queue.batches() == [] and store.queue.list_items() == []
+
+
+def test_a_failure_can_be_recorded_with_every_argument_named(store, workflow):
+    store.queue.enqueue(workflow, seeds(1))
+    claimed = store.queue.claim("w")
+    assert store.queue.fail(item_id=claimed.item_id, error="node 'n' failed: boom", traceback="Traceback: ...",
+                            attempt=claimed.attempt)
+    row = store.queue.get(claimed.item_id)
+    assert (row.status, row.error, row.traceback) == (FAILED, "node 'n' failed: boom", "Traceback: ...")
+
+
+def test_figures_of_one_item_count_that_items_nodes_only(store, workflow):
+    from nodeeditor.engine.runner import NodeStat
+
+    store.queue.enqueue(workflow, seeds(2))
+    first, second = store.queue.claim("w"), store.queue.claim("w")
+    store.queue.complete(first.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01),
+                                                   NodeStat("b", "b", "testq_count", 0.02)])
+    store.queue.complete(second.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.03)])
+    assert [(r.node_type, r.calls) for r in store.stats.by_node_type(item_id=first.item_id)] == [("testq_count", 2)]
+    assert [(r.node_type, r.calls) for r in store.stats.by_node_type(item_id=second.item_id)] == [("testq_count", 1)]
+
+
+def test_a_node_type_whose_calls_only_freed_memory_shows_no_ram_growth(store, workflow):
+    from nodeeditor.engine.runner import NodeStat
+
+    store.queue.enqueue(workflow, seeds(1))
+    claimed = store.queue.claim("w")
+    store.queue.complete(claimed.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01, ram_delta=-(64 << 20)),
+                                                     NodeStat("b", "b", "testq_count", 0.01, ram_delta=-(8 << 20))])
+    [row] = store.stats.by_node_type()
+    assert (row.calls, row.ram_delta) == (2, 0)
+
+
+def _cursor(store, batch_id: int) -> tuple[int, bool]:
+    """The batch row's claim cursor (indices below it were claimed), and whether any are left to claim."""
+    with store.engine.connect() as conn:
+        next_index, still_open = conn.execute(select(batches.c.next_index, batches.c.open)
+                                              .where(batches.c.id == batch_id)).one()
+    return next_index, bool(still_open)
+
+
+def test_a_claim_moves_the_batch_cursor_past_the_claimed_session(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(3)).batch_id
+    store.queue.claim("w")
+    assert _cursor(store, batch) == (1, True)
+    store.queue.claim("w")
+    store.queue.claim("w")
+    assert _cursor(store, batch) == (3, False)
+
+
+def test_passing_over_a_canceled_index_moves_the_cursor_past_the_session_claimed(store, workflow):
+    batch = store.queue.enqueue(workflow, seeds(2)).batch_id
+    assert store.queue.cancel_item(item_key(batch, 0))
+    assert store.queue.claim("w").index == 1
+    assert _cursor(store, batch) == (2, False)
