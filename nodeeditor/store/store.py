@@ -89,6 +89,14 @@ class Store:
         self.close()
 
 
+def _has_content(path: Path) -> bool:
+    """An empty file (`touch queue.db`) is a new database to a reader too, not a read-only one."""
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
 def open_store(url: str | None = None, home: Path | None = None, *, registry: Registry | None = None,
                recover: bool = True, artifacts: Path | str | None = None, write: bool = True) -> Store:
     """Open the database, refusing a damaged or newer one (StoreError) before writing anything.
@@ -103,7 +111,7 @@ def open_store(url: str | None = None, home: Path | None = None, *, registry: Re
     folder = Path(artifacts) if artifacts is not None else None
     head = migrate.head_revision()
     path = health.sqlite_path(url)
-    if not write and (path is None or path.exists()):
+    if not write and (path is None or _has_content(path)):
         engine = make_engine(health.read_only_url(url))
         try:
             if health.check_open(engine, url) == head:

@@ -70,6 +70,17 @@ def test_a_reader_of_a_database_without_tables_sets_the_schema_up(db_url, isolat
         reader.close()
 
 
+def test_a_reader_of_an_empty_database_file_sets_the_schema_up(isolated_home):
+    """`touch nodeeditor.db` then `nodeeditor queue status`: a new database, not a read-only one."""
+    (isolated_home / "nodeeditor.db").write_bytes(b"")
+    reader = open_store(home=isolated_home, write=False)
+    try:
+        assert reader.queue.batches() == []
+        assert health.stored_revision(reader.engine) == migrate.head_revision()
+    finally:
+        reader.close()
+
+
 def test_opening_a_store_takes_back_the_sessions_of_dead_processes(store, db_url, isolated_home, workflow):
     store.queue.enqueue(workflow, seeds(2))
     orphan = store.queue.claim("w")
