@@ -92,5 +92,5 @@ class StoreDocks:
         self.queue_dock.panel.shutdown()
         self.stats_dock.panel.shutdown()
         self.workers_dock.panel.shutdown()
-        self.gallery.model.loader.close()
+        self.gallery.shutdown()
 

@@ -230,6 +230,28 @@ def test_watching_a_worker_shows_images_saved_by_completed_sessions(qtbot, store
     assert names(panel) == [*new[::-1], *old]
 
 
+def test_a_gallery_shut_down_reads_its_store_no_more(qtbot, store, make_panel, monkeypatch):
+    """The window moved to another queue (or closed): a session ending on the old bridge, or a
+    pull already due, must not query a store that may be gone."""
+    from nodeeditor.engine.events import SessionCompleted
+    from nodeeditor.ui.bridge import EngineBridge
+
+    closed, open_ = make_panel(), make_panel()
+    bridge = EngineBridge()
+    queries: dict[str, list[int]] = {"closed": [], "open": []}
+    for name, panel in (("closed", closed), ("open", open_)):
+        panel.watch(bridge)
+        monkeypatch.setattr(panel.model, "_query", lambda limit, seen=queries[name]: seen.append(limit) or [])
+    bridge.push(SessionCompleted(session_id="s", status="completed"))
+    bridge.flush()
+    qtbot.waitUntil(lambda: closed._pull_timer.isActive(), timeout=2000)
+    closed.shutdown()  # a pull was due
+    bridge.push(SessionCompleted(session_id="t", status="completed"))
+    bridge.flush()
+    qtbot.waitUntil(lambda: len(queries["open"]) >= 1, timeout=5000)  # the panel still open pulled
+    assert queries["closed"] == [] and not closed._pull_timer.isActive()
+
+
 def test_an_enqueued_seed_axis_comes_back_as_gallery_pngs(qtbot, store, make_panel):
     workflow = build({"n": ("noise_image", {"width": 16, "height": 16}), "s": "save_image"},
                      ["n.image -> s.image"])

@@ -35,6 +35,7 @@ class GalleryPanel(QWidget):
         self.viewer: ImageViewer | None = None
         self._pull_timer = QTimer(self, singleShot=True, interval=PULL_INTERVAL_MS)
         self._pull_timer.timeout.connect(self.model.pull_newest)
+        self._bridge: Any = None
 
         refresh = QToolButton(text="Refresh")
         refresh.clicked.connect(self.refresh)
@@ -87,6 +88,15 @@ class GalleryPanel(QWidget):
         Completions are coalesced: one query at most every PULL_INTERVAL_MS however fast sessions end.
         """
         bridge.sessionCompleted.connect(self._session_completed)
+        self._bridge = bridge
+
+    def shutdown(self) -> None:
+        """The window closes or moves to another queue: no read of this store may follow."""
+        if self._bridge is not None:
+            self._bridge.sessionCompleted.disconnect(self._session_completed)
+            self._bridge = None
+        self._pull_timer.stop()
+        self.model.loader.close()
 
     def _session_completed(self, _event: Any) -> None:
         if not self._pull_timer.isActive():
