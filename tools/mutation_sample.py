@@ -6,7 +6,7 @@ private copy of the tree and run against the tests of its layer (tests/core or t
 only) with a time limit, niced. A full run over every mutant takes days on a shared machine; a
 sample gives the score with a confidence interval instead.
 
-    python tools/mutation_sample.py run [--seed 11] [--sample 320] [--jobs 2]
+    python tools/mutation_sample.py run [--seed 1130] [--sample 260] [--jobs 1]
     python tools/mutation_sample.py rerun       # the survivors again, after tests were added
     python tools/mutation_sample.py report      # prints one JSON object, writes tools/mutation/score.json
 
@@ -47,7 +47,7 @@ SCORE = HERE / "score.json"
 STOP = Path(tempfile.gettempdir()) / "mutation-sample.stop"
 COVERAGE = Path(tempfile.gettempdir()) / "mutation-sample-coverage.json"
 PACKAGES = ("nodeeditor/core", "nodeeditor/store")
-SOURCE_REV = os.environ.get("MUTATION_REV", "a415590")
+SOURCE_REV = os.environ.get("MUTATION_REV", "2f0b59a")
 """The commit whose core/ and store/ are mutated (fixed, so the sample and the figures can be redone)."""
 NOT_MUTANTS = ("no-mutation", "incompetent")
 """Outcomes left out of the score: the operator changed nothing, or made code that does not compile."""
@@ -393,8 +393,8 @@ def report() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("list", "coverage", "run", "rerun", "report"))
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--sample", type=int, default=320)
+    parser.add_argument("--seed", type=int, default=1130)
+    parser.add_argument("--sample", type=int, default=260)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
