@@ -5,8 +5,9 @@ lease on the database's clock. The worker's loop renews it every lease/3. A clai
 back sessions whose lease ran out (or, on this host, whose process is gone): back to pending
 with attempt + 1, or failed once their workers were lost `max_attempts` times, or canceled if a
 cancel had been asked. Claims are atomic: SQLite takes the write lock at BEGIN; PostgreSQL locks
-the batch row and skips item rows other claimers hold (`FOR UPDATE SKIP LOCKED`). Each claim is
-its own transaction, never the one that finished the previous session.
+the batch row and skips item rows other claimers hold (`FOR UPDATE SKIP LOCKED`); there the usual
+claim, the next index of the first open batch, is one statement (pg_claim.py). Each claim is its
+own transaction, never the one that finished the previous session.
 """
 
 from __future__ import annotations

@@ -34,10 +34,9 @@ class Outcomes:
         """End a running session with `status` (completed, failed or canceled) and record its
         figures in the same transaction (`models`: its model loads, hits and load time, if any).
 
-        On PostgreSQL a worker's finish is one statement (see pg_finish). Workers always pass the
-        `attempt` they claimed: the write happens only while the session
+        Workers always pass the `attempt` they claimed: the write happens only while the session
         still runs under that attempt. Without it (tools, tests) any running attempt is ended.
-        """
+        On PostgreSQL a worker's finish is one statement (see pg_finish.py)."""
         status = SessionStatus(status)
         if status not in FINISHED:
             raise ValueError(f"{status!r} is not a finished status")

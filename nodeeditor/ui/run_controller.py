@@ -33,6 +33,7 @@ from nodeeditor.store.store import Store
 
 from . import seed_control, theme
 from .axis_marks import AxisMarks
+from .batch_link import BatchLink
 from .bridge import EngineBridge
 from .canvas import value_display
 from .canvas.commands import EditValueCommand
@@ -45,7 +46,6 @@ from .panels.docking import panel_dock
 from .panels.inspector_panel import InspectorPanel
 from .panels.status_summary import StatusSummary
 from .run_state import RunBoard
-from .batch_link import BatchLink
 from .store_docks import StoreDocks
 
 SHOW_VALUE, PREVIEW_IMAGE = "show_value", "preview_image"

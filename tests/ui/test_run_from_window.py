@@ -143,6 +143,7 @@ def test_a_batch_canceled_from_the_queue_before_it_ran_leaves_no_queued_badge(ap
     window, controller, store = app
     panel = controller.queue_dock.panel
     qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)  # the worker claims nothing more
+    qtbot.waitUntil(lambda: controller.worker.state == "paused", timeout=10000)
     window.document.load(adder())
     controller.invoke()
     qtbot.waitUntil(lambda: badge(window, "s") == "queued", timeout=10000)

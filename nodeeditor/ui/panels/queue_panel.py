@@ -29,10 +29,10 @@ class QueuePanel(QWidget):
     """Table + filters + actions over `store.queue`; `worker` (optional) gets pause/resume."""
 
     selectedItemChanged = Signal(object)
+    """The queue row under the cursor (or None), e.g. for the stats panel."""
     settled = Signal(object, float)
     """A counts read found nothing waiting or running (in the batch shown, or anywhere: None), with
     the monotonic time it was asked: whoever enqueued before then knows that batch has ended."""
-    """The queue row under the cursor (or None), e.g. for the stats panel."""
 
     def __init__(self, queue: Any, bridge: Any = None, worker: WorkerControl | None = None, reader: Any = None,
                  parent: QWidget | None = None) -> None:
