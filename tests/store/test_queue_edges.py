@@ -57,14 +57,20 @@ def test_a_sessions_vram_peak_is_the_highest_of_the_nodes_that_measured_one(stor
     assert (on_gpu.vram_peak, on_cpu.vram_peak) == (7 << 20, None)
 
 
-def test_the_node_rows_of_one_item_are_that_items_only(store, workflow):
+def _two_items_with_figures(store, workflow, second_node: str):
+    """Two finished sessions: the first ran nodes a and b, the second `second_node`."""
     from nodeeditor.engine.runner import NodeStat
 
     store.queue.enqueue(workflow, seeds(2))
     first, second = store.queue.claim("w"), store.queue.claim("w")
     store.queue.complete(first.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01),
                                                    NodeStat("b", "b", "testq_count", 0.02)])
-    store.queue.complete(second.item_id, {}, stats=[NodeStat("c", "c", "testq_count", 0.03)])
+    store.queue.complete(second.item_id, {}, stats=[NodeStat(second_node, second_node, "testq_count", 0.03)])
+    return first, second
+
+
+def test_the_node_rows_of_one_item_are_that_items_only(store, workflow):
+    first, second = _two_items_with_figures(store, workflow, "c")
     assert [(r.item_id, r.node_id) for r in store.stats.for_item(first.item_id)] == [
         (first.item_id, "a"), (first.item_id, "b")]
     assert [r.node_id for r in store.stats.for_item(second.item_id)] == ["c"]
@@ -211,13 +217,7 @@ def test_a_failure_can_be_recorded_with_every_argument_named(store, workflow):
 
 
 def test_figures_of_one_item_count_that_items_nodes_only(store, workflow):
-    from nodeeditor.engine.runner import NodeStat
-
-    store.queue.enqueue(workflow, seeds(2))
-    first, second = store.queue.claim("w"), store.queue.claim("w")
-    store.queue.complete(first.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.01),
-                                                   NodeStat("b", "b", "testq_count", 0.02)])
-    store.queue.complete(second.item_id, {}, stats=[NodeStat("a", "a", "testq_count", 0.03)])
+    first, second = _two_items_with_figures(store, workflow, "a")
     assert [(r.node_type, r.calls) for r in store.stats.by_node_type(item_id=first.item_id)] == [("testq_count", 2)]
     assert [(r.node_type, r.calls) for r in store.stats.by_node_type(item_id=second.item_id)] == [("testq_count", 1)]
 
