@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import psutil
 import pytest
 import qasync
 
@@ -33,6 +34,33 @@ def grid(a_items: list[int], b_items: list[int]) -> Batch:
         [{"node": "a", "field": "value", "items": a_items}],
         [{"node": "b", "field": "value", "items": b_items}],
     ]})
+
+
+def badge(window, node_id: str) -> str | None:
+    """The run state a node shows on the canvas (queued, running, done...), or None."""
+    item = window.node_item(node_id)
+    return item.badge[0] if item is not None and item.badge else None
+
+
+def window_workers() -> list[psutil.Process]:
+    """Worker processes this test process started itself (the window's own worker would be one)."""
+    return [p for p in psutil.Process().children() if "nodeeditor.engine.worker_process" in " ".join(p.cmdline())]
+
+
+@pytest.fixture
+def connected(qtbot, isolated_home, qloop):
+    """The window as `nodeeditor` starts it: this machine's queue and a local worker process."""
+    from nodeeditor.ui.queue_connection import QueueConnection
+
+    registry = default_registry()
+    window = MainWindow(isolated_home, registry)
+    window.confirm_discard = lambda: True
+    connection = QueueConnection(window, isolated_home, registry, None)
+    connection.use(open_store(None, isolated_home, registry=registry), None)
+    qtbot.addWidget(window)
+    window.show()
+    yield window, connection
+    window.close()
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-import psutil
-import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from nodeeditor.core.registry import default_registry
@@ -22,32 +20,9 @@ from nodeeditor.ui.queue_connection import (
 )
 from nodeeditor.ui.remote_feed import RemoteWorkers
 
-from .conftest import adder
+from .conftest import adder, badge, window_workers
 
 SHARED = "postgresql+psycopg://render@farm/queue"
-
-
-def badge(window, node_id: str) -> str | None:
-    item = window.node_item(node_id)
-    return item.badge[0] if item.badge else None
-
-
-def window_workers() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children() if "nodeeditor.engine.worker_process" in " ".join(p.cmdline())]
-
-
-@pytest.fixture
-def connected(qtbot, isolated_home, qloop):
-    """The window as `nodeeditor` starts it: this machine's queue and a local worker process."""
-    registry = default_registry()
-    window = MainWindow(isolated_home, registry)
-    window.confirm_discard = lambda: True
-    connection = QueueConnection(window, isolated_home, registry, None)
-    connection.use(open_store(None, isolated_home, registry=registry), None)
-    qtbot.addWidget(window)
-    window.show()
-    yield window, connection
-    window.close()
 
 
 def connect(qtbot, connection, monkeypatch, text: str) -> bool:

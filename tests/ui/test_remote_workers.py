@@ -4,7 +4,6 @@ store (polling on SQLite, LISTEN on PostgreSQL)."""
 
 from __future__ import annotations
 
-import psutil
 import pytest
 import worker_nodes  # noqa: F401  (registers the sleep/fail test nodes)
 from workflow_builder import build
@@ -16,17 +15,7 @@ from nodeeditor.ui.queue_connection import LOCAL_WORKER, QueueConnection
 from nodeeditor.ui.remote_feed import RemoteWorkers
 from engine.worker_procs import WorkerProc
 
-from .conftest import adder
-
-
-def badge(window, node_id: str) -> str | None:
-    item = window.node_item(node_id)
-    return item.badge[0] if item.badge else None
-
-
-def window_workers() -> list[psutil.Process]:
-    """Worker processes this test process started itself (the window's own worker would be one)."""
-    return [p for p in psutil.Process().children() if "nodeeditor.engine.worker_process" in " ".join(p.cmdline())]
+from .conftest import adder, badge, window_workers
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -93,27 +82,19 @@ def test_a_remote_failure_and_a_remote_running_node_show_on_the_nodes(watching, 
     assert "value 3 is bad" in window.node_item("f").toolTip()
 
 
-def test_turning_the_local_worker_on_starts_one_and_off_stops_it(qtbot, isolated_home, qloop):
-    registry = default_registry()
-    window = MainWindow(isolated_home, registry)
-    window.confirm_discard = lambda: True
-    connection = QueueConnection(window, isolated_home, registry, None)
-    connection.use(open_store(None, isolated_home, registry=registry), None)
-    qtbot.addWidget(window)
-    try:
-        assert connection.local_action.isChecked(), "on by default"
-        qtbot.waitUntil(lambda: len(window_workers()) == 1, timeout=10000)
-        connection.local_action.trigger()
-        assert isinstance(connection.worker, RemoteWorkers)
-        assert window.settings.value(LOCAL_WORKER, type=bool) is False
-        qtbot.waitUntil(lambda: window_workers() == [], timeout=15000)
-        window.document.load(adder())
-        connection.controller.invoke()
-        qtbot.wait(1500)
-        assert connection.store.queue.counts()["pending"] == 1, "nothing here runs it"
-        connection.local_action.trigger()
-        qtbot.waitUntil(lambda: all(badge(window, n) == "done" for n in ("a", "b", "s")), timeout=30000)
-        qtbot.waitUntil(lambda: connection.store.queue.counts()["completed"] == 1, timeout=10000)
-        assert len(window_workers()) == 1
-    finally:
-        window.close()
+def test_turning_the_local_worker_on_starts_one_and_off_stops_it(qtbot, connected):
+    window, connection = connected
+    assert connection.local_action.isChecked(), "on by default"
+    qtbot.waitUntil(lambda: len(window_workers()) == 1, timeout=10000)
+    connection.local_action.trigger()
+    assert isinstance(connection.worker, RemoteWorkers)
+    assert window.settings.value(LOCAL_WORKER, type=bool) is False
+    qtbot.waitUntil(lambda: window_workers() == [], timeout=15000)
+    window.document.load(adder())
+    connection.controller.invoke()
+    qtbot.wait(1500)
+    assert connection.store.queue.counts()["pending"] == 1, "nothing here runs it"
+    connection.local_action.trigger()
+    qtbot.waitUntil(lambda: all(badge(window, n) == "done" for n in ("a", "b", "s")), timeout=30000)
+    qtbot.waitUntil(lambda: connection.store.queue.counts()["completed"] == 1, timeout=10000)
+    assert len(window_workers()) == 1

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
-import pytest
-import qasync
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
 import worker_nodes  # noqa: F401  (registers the sleep/fail test nodes)
 from nodeeditor.core.batch import Batch
-from nodeeditor.core.registry import default_registry
-from nodeeditor.engine.worker import Worker
-from nodeeditor.store.store import open_store
-from nodeeditor.ui.main_window import MainWindow
-from nodeeditor.ui.run_controller import RunController
 from workflow_builder import build
 
-from .conftest import adder, grid
-
-
-def badge(window, node_id: str) -> str | None:
-    item = window.node_item(node_id)
-    return item.badge[0] if item.badge else None
+from .conftest import adder, badge, grid
 
 
 def test_ctrl_enter_runs_the_graph_and_every_node_shows_done(app, qtbot):

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 import worker_nodes  # noqa: F401  (registers the sleep test node)
 from nodeeditor.core.workflow import parse_workflow
 
+from .conftest import badge
+
 WORKFLOW = {"version": 2, "name": "inside", "nodes": [
     {"id": "a", "type": "integer", "inputs": {"value": 2}, "position": [0, 0]},
     {"id": "g1", "type": "subgraph", "subgraph": "two", "position": [300, 0]}],
@@ -18,11 +20,6 @@ WORKFLOW = {"version": 2, "name": "inside", "nodes": [
         "edges": [{"source": {"node": "a", "field": "value"}, "destination": {"node": "wait", "field": "value"}}],
         "inputs": [{"name": "x", "targets": [{"node": "a", "field": "a"}]}],
         "outputs": [{"name": "value", "source": {"node": "wait", "field": "value"}}]}}}
-
-
-def badge(window, node_id: str) -> str | None:
-    item = window.node_item(node_id)
-    return item.badge[0] if item is not None and item.badge else None
 
 
 def enter(window, qtbot, node_id: str) -> None:
