@@ -40,40 +40,76 @@ class GraphIssue:
 
 
 class Graph:
-    """Adjacency of a workflow; build once, ask many times."""
+    """Adjacency of a workflow; build once, ask many times.
+
+    Only plain tuples are built up front (what validation and the run loop read); the lists of
+    Edge models per node (`incoming`, `outgoing`) are made when first asked for: most runs never do.
+    """
 
     def __init__(self, workflow: Workflow) -> None:
         self.workflow = workflow
         self.nodes = {n.id: n for n in workflow.nodes}
-        self.incoming: dict[str, list[Edge]] = defaultdict(list)
-        self.outgoing: dict[str, list[Edge]] = defaultdict(list)
         self.links: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         """Per node, its incoming links as plain (input field, source node, output field) tuples:
         the hot loops read these, a pydantic attribute costs three times a tuple's."""
         self.all_links: list[tuple[str, str, str, str]] = []
         """(destination node, source node, output field, input field) of every link, in file order."""
-        self._next: dict[str, list[str]] = defaultdict(list)
-        incoming, outgoing, links, after = self.incoming, self.outgoing, self.links, self._next
-        every = self.all_links
+        links, every = self.links, self.all_links
         for edge in workflow.edges:
             source, destination = edge.source, edge.destination
-            src, dst, out, field = source.node, destination.node, source.field, destination.field
-            incoming[dst].append(edge)
-            outgoing[src].append(edge)
-            links[dst].append((field, src, out))
-            after[src].append(dst)
-            every.append((dst, src, out, field))
+            src, dst, field = source.node, destination.node, destination.field
+            link = (field, src, source.field)
+            links[dst].append(link)
+            every.append((dst, src, link[2], field))
         self._order: list[str] | None = None
+        self._incoming: dict[str, list[Edge]] | None = None
+        self._outgoing: dict[str, list[Edge]] | None = None
+
+    @property
+    def incoming(self) -> dict[str, list[Edge]]:
+        if self._incoming is None:
+            self._adjacency()
+        return self._incoming  # type: ignore[return-value]
+
+    @property
+    def outgoing(self) -> dict[str, list[Edge]]:
+        if self._outgoing is None:
+            self._adjacency()
+        return self._outgoing  # type: ignore[return-value]
+
+    def _adjacency(self) -> None:
+        incoming: dict[str, list[Edge]] = defaultdict(list)
+        outgoing: dict[str, list[Edge]] = defaultdict(list)
+        for edge in self.workflow.edges:
+            incoming[edge.destination.node].append(edge)
+            outgoing[edge.source.node].append(edge)
+        self._incoming, self._outgoing = incoming, outgoing
+
+    def sources(self) -> set[str]:
+        """The nodes that feed at least one link (a node not in it is a leaf)."""
+        return {link[1] for link in self.all_links}
 
     def links_into(self, node_id: str, field: str) -> list[Edge]:
         return [e for e in self.incoming.get(node_id, ()) if e.destination.field == field]
 
     def topological_order(self) -> list[str]:
-        """Kahn's algorithm, stable in file order; raises ValueError naming a cycle. Computed once."""
+        """Kahn's algorithm, stable in file order; raises ValueError naming a cycle. Computed once.
+
+        A file whose every link points forward (what the editor saves) is its own order: one
+        pass over the links says so, without building the in-degrees.
+        """
         if self._order is not None:
             return list(self._order)
-        links, after = self.links, self._next
-        indegree = {nid: len(links[nid]) if nid in links else 0 for nid in self.nodes}
+        position = {nid: i for i, nid in enumerate(self.nodes)}
+        if all(position.get(src, -1) < position.get(dst, -1) for dst, src, _o, _f in self.all_links):
+            self._order = list(self.nodes)
+            return list(self._order)
+        after: dict[str, list[str]] = defaultdict(list)
+        indegree = dict.fromkeys(self.nodes, 0)
+        for dst, src, _o, _f in self.all_links:
+            if src in indegree and dst in indegree:  # a link to an unknown node is validation's to report
+                after[src].append(dst)
+                indegree[dst] += 1
         ready = deque(nid for nid, count in indegree.items() if count == 0)
         order: list[str] = []
         while ready:
@@ -250,9 +286,8 @@ def _required(spec: NodeSpec) -> tuple[tuple[str, Any], ...]:
     return known[1]
 
 
-def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Graph,
+def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], links: list[tuple[str, str, str]] | None,
                 issues: list[GraphIssue], validated: dict[str, Any]) -> None:
-    links = graph.links.get(node_id)
     linked_fields = {link[0] for link in links} if links else ()
     for name, value in inputs.items():
         field = spec.inputs.get(name)
@@ -269,6 +304,41 @@ def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], graph: Gra
         if name not in linked_fields and name not in inputs:
             how = "connect it" if field.input_kind is InputKind.CONNECTION else "connect it or type a value"
             issues.append(GraphIssue(node_id, name, f"required input {field.title!r} is missing; {how}"))
+    if links and len(linked_fields) < len(links):  # some input has several links
+        seen: set[str] = set()
+        for name, _src, _out in links:
+            field = spec.inputs.get(name)
+            if name in seen and field is not None and not field.multi:
+                issues.append(GraphIssue(node_id, name, f"input {field.title!r} takes one link; it has several"))
+            seen.add(name)
+
+
+_LinkVerdict = list[tuple[bool, str, str]]
+"""What is wrong with a link between two sockets: (at its source?, field, message), where a message
+that starts with "." follows "link from <source node>"."""
+
+
+def _link_verdict(src_spec: NodeSpec, src_field: str, dst_spec: NodeSpec, dst_field: str,
+                  reasons: dict[tuple[int, int], str | None], flows: SocketType | None) -> _LinkVerdict:
+    """Problems of a link between these two sockets; `flows` is the output's inferred type, if any.
+    """
+    out = src_spec.outputs.get(src_field)
+    if out is None:
+        return [(True, src_field, f"{src_spec.title} has no output {src_field!r}")]
+    inp = dst_spec.inputs.get(dst_field)
+    if inp is None:
+        return [(False, dst_field, f"{dst_spec.title} has no input {dst_field!r}")]
+    found = []
+    if inp.input_kind is InputKind.DIRECT:
+        found.append((False, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
+    flows = flows or out.type
+    pair = (id(flows), id(inp))  # both live as long as the caller's loop: the spec's or `inferred`'s
+    if pair not in reasons:  # most links of a big graph join the same few socket pairs
+        reasons[pair] = connection_error(flows, inp.type)
+    reason = reasons[pair]
+    if reason:
+        found.append((False, inp.name, f".{out.name}: {reason}"))
+    return found
 
 
 def validate_graph(workflow: Workflow, registry: Registry,
@@ -299,46 +369,37 @@ def validate_graph(workflow: Workflow, registry: Registry,
         overridden[nid][fname] = value
     specs = {}
     by_type: dict[str, NodeSpec | None] = {}
+    links = graph.links
     for node in workflow.nodes:
-        kind = node.type
-        spec = specs[node.id] = by_type[kind] if kind in by_type else by_type.setdefault(kind, registry.get(kind))
+        kind, nid = node.type, node.id
+        spec = specs[nid] = by_type[kind] if kind in by_type else by_type.setdefault(kind, registry.get(kind))
         if spec is None:
-            issues.append(GraphIssue(node.id, None, f"unknown node type {node.type!r} (not installed)"))
+            issues.append(GraphIssue(nid, None, f"unknown node type {node.type!r} (not installed)"))
             continue
-        extra = overridden.get(node.id)
+        extra = overridden.get(nid)
         inputs = {**node.inputs, **extra} if extra else node.inputs
-        _check_node(node.id, spec, inputs, graph, issues, validated.setdefault(node.id, {}))
+        _check_node(nid, spec, inputs, links.get(nid), issues, validated.setdefault(nid, {}))
     for (nid, fname) in overrides:
         if nid not in graph.nodes:
             issues.append(GraphIssue(nid, fname, "no node with this id"))
-    occupied: set[tuple[str, str]] = set()
     reasons: dict[tuple[int, int], str | None] = {}
+    verdicts: dict[tuple[int, str, int, str], _LinkVerdict] = {}
     inferred = infer_types(registry, graph)
     for dst_id, src_id, src_field, dst_field in graph.all_links:
         src_spec, dst_spec = specs[src_id], specs[dst_id]
         if src_spec is None or dst_spec is None:
             continue
-        out = src_spec.outputs.get(src_field)
-        if out is None:
-            issues.append(GraphIssue(src_id, src_field, f"{src_spec.title} has no output {src_field!r}"))
-            continue
-        inp = dst_spec.inputs.get(dst_field)
-        if inp is None:
-            issues.append(GraphIssue(dst_id, dst_field, f"{dst_spec.title} has no input {dst_field!r}"))
-            continue
-        if inp.input_kind is InputKind.DIRECT:
-            issues.append(GraphIssue(dst_id, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
-        flows = inferred.get((src_id, out.name), out.type) if inferred else out.type
-        pair = (id(flows), id(inp))  # both live as long as this loop: the spec's or `inferred`'s
-        if pair not in reasons:  # most links of a big graph join the same few socket pairs
-            reasons[pair] = connection_error(flows, inp.type)
-        reason = reasons[pair]
-        if reason:
-            issues.append(GraphIssue(dst_id, inp.name, f"link from {src_id}.{out.name}: {reason}"))
-        key = (dst_id, inp.name)
-        if key in occupied and not inp.multi:
-            issues.append(GraphIssue(dst_id, inp.name, f"input {inp.title!r} takes one link; it has several"))
-        occupied.add(key)
+        flows = inferred.get((src_id, src_field)) if inferred else None
+        if flows is None:  # the same two sockets always give the same verdict
+            sockets = (id(src_spec), src_field, id(dst_spec), dst_field)
+            verdict = verdicts.get(sockets)
+            if verdict is None:
+                verdict = verdicts[sockets] = _link_verdict(src_spec, src_field, dst_spec, dst_field, reasons, None)
+        else:
+            verdict = _link_verdict(src_spec, src_field, dst_spec, dst_field, reasons, flows)
+        for at_source, fname, message in verdict:
+            issues.append(GraphIssue(src_id if at_source else dst_id, fname,
+                                     f"link from {src_id}{message}" if message[0] == "." else message))
     for nid, node in graph.nodes.items():
         if node.type == COLLECT and specs.get(nid) is not None:
             reason = mixed_kinds((f"{e.source.node}.{e.source.field}", _out_type(registry, graph, e, inferred))

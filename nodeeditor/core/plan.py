@@ -108,7 +108,8 @@ class ExecutionPlan:
         return bool(self._validated.get(nid, {}).get("per_outer_item", False))
 
     def leaves(self) -> list[str]:
-        return [nid for nid in self.order if not self.graph.outgoing.get(nid)]
+        feeding = self.graph.sources()
+        return [nid for nid in self.order if nid not in feeding]
 
     def _direct(self, node: NodeData, spec: NodeSpec) -> dict[str, Any]:
         """Defaults, then typed values, then overrides; the typed ones as validation coerced them
