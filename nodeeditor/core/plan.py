@@ -48,11 +48,17 @@ class NodeCall:
     inputs: dict[str, Any]
     direct: dict[str, Any]
     """The values typed on the node (after overrides): the cache key's own part."""
-    sources: list[tuple[str, Instance, str]] = field(default_factory=list)
-    """(input field, upstream instance, upstream output field), in link order."""
+    links: list[tuple[str, Any, str]] = field(default_factory=list)
+    """(input field, upstream instance, upstream output field), in link order; outside every
+    iteration the upstream node's id stands for its one instance (see `sources`)."""
     salt: Any = None
     passthrough: bool = False
     """True for Iterate, Collect and bypassed nodes: the plan computes their outputs."""
+
+    @property
+    def sources(self) -> list[tuple[str, Instance, str]]:
+        """The links with their upstream instances (only the output cache asks, so only it pays)."""
+        return [(f, up if type(up) is Instance else Instance(up), out) for f, up, out in self.links]
 
 
 Execute = Callable[[NodeCall], dict[str, Any]]
@@ -111,19 +117,6 @@ class ExecutionPlan:
         feeding = self.graph.sources()
         return [nid for nid in self.order if nid not in feeding]
 
-    def _direct(self, node: NodeData, spec: NodeSpec) -> dict[str, Any]:
-        """Defaults, then typed values, then overrides; the typed ones as validation coerced them
-        (each value is validated once, when the graph is checked; defaults are valid)."""
-        defaults = self._defaults.get(spec.type)
-        if defaults is None:
-            defaults = self._defaults[spec.type] = {
-                name: inp.default for name, inp in spec.inputs.items() if not inp.required}
-        values = dict(defaults)
-        for link in self.graph.links.get(node.id, ()):
-            values.pop(link[0], None)
-        values.update(self._validated.get(node.id, ()))
-        return values
-
     def _join(self, nid: str, results: dict[str, dict[Key, dict[str, Any]]]
               ) -> list[tuple[Key, list[tuple[str, Instance, str, Any]]]]:
         """Combine the parents' instances that agree on the iterations they share."""
@@ -157,7 +150,9 @@ class ExecutionPlan:
             before_node: Callable[[str, int], None] | None = None) -> dict[str, dict[Key, dict[str, Any]]]:
         """Run every instance; returns outputs per node id and iteration key.
 
-        `before_node(node_id, copies)` is told how many copies of a node will run, before they do.
+        `before_node(node_id, copies)` is told how many copies of a node inside an iteration (or an
+        Iterate, Collect or bypassed node) will run, before they do; a node outside every iteration
+        runs once, untold.
         """
         results: dict[str, dict[Key, dict[str, Any]]] = {}
         self._iterated: dict[str, list[Key]] = {}
@@ -165,33 +160,45 @@ class ExecutionPlan:
         links_in = self.graph.links
         scope = self.scope
         iterated = any(self.scope.values())
-        nodes, specs, make_direct = self.graph.nodes, self.specs, self._direct
+        nodes, specs, defaults_of, validated = self.graph.nodes, self.specs, self._defaults, self._validated
         for nid in self.order:
             node = nodes[nid]
             spec = specs[nid]
-            direct = make_direct(node, spec)
-            edges = links_in.get(nid)
             kind = spec.type
+            edges = links_in.get(nid)
+            # Defaults, then typed values, then overrides; the typed ones as validation coerced
+            # them (each value is validated once, when the graph is checked; defaults are valid).
+            defaults = defaults_of.get(kind)
+            if defaults is None:
+                defaults = defaults_of[kind] = {
+                    name: inp.default for name, inp in spec.inputs.items() if not inp.required}
+            direct = dict(defaults)
+            if edges:
+                for link in edges:
+                    direct.pop(link[0], None)
+            typed = validated.get(nid)
+            if typed:
+                direct.update(typed)
             if kind not in (ITERATE, COLLECT) and not node.bypassed and (
                     not iterated or not any(scope[link[1]] for link in edges or ())):
                 # The common case, outside every iteration: one copy, no join to compute.
-                if before_node is not None:
-                    before_node(nid, 1)
-                inputs = dict(direct)
-                sources = []
-                multi: dict[str, list[Any]] | None = None
-                fields = spec.inputs
-                for fname, parent, out in edges or ():
-                    value = results[parent][()][out]
-                    if fields[fname].multi:
-                        multi = multi or defaultdict(list)
-                        multi[fname].append(value)
-                    else:
-                        inputs[fname] = value
-                    sources.append((fname, Instance(parent), out))
-                if multi:
-                    inputs.update(multi)
-                results[nid] = {(): execute(NodeCall(Instance(nid), spec, node, inputs, direct, sources))}
+                if edges:
+                    inputs = dict(direct)
+                    multi: dict[str, list[Any]] | None = None
+                    fields = spec.inputs
+                    for fname, parent, out in edges:
+                        value = results[parent][()][out]
+                        if fields[fname].multi:
+                            multi = multi or defaultdict(list)
+                            multi[fname].append(value)
+                        else:
+                            inputs[fname] = value
+                    if multi:
+                        inputs.update(multi)
+                    call = NodeCall(Instance(nid), spec, node, inputs, direct, edges)
+                else:
+                    call = NodeCall(Instance(nid), spec, node, direct, direct)
+                results[nid] = {(): execute(call)}
                 continue
             if kind == COLLECT:
                 joined = self._collect_join(nid, results)
@@ -266,7 +273,7 @@ class ExecutionPlan:
             out[key] = outputs
             if notify:
                 item_call = NodeCall(Instance(call.instance.node_id, key), call.spec, call.node,
-                                     call.inputs, call.direct, call.sources, salt=index, passthrough=True)
+                                     call.inputs, call.direct, call.links, salt=index, passthrough=True)
                 notify(item_call, outputs)
 
     def _bypass(self, call: NodeCall) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Annotated, Any, Callable, Literal, Union
@@ -122,7 +122,7 @@ class NodeCompleted(_Event):
     cached: bool = False
     outputs: Mapping[str, str] = field(default_factory=dict)
     """A short text per output, for tooltips and the CLI (a lazy `Summaries` from the runner)."""
-    images: list[str] = field(default_factory=list)
+    images: Sequence[str] = ()
     """Names of image artifacts produced, for thumbnails on the node."""
 
 

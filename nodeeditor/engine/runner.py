@@ -245,11 +245,13 @@ def _run(plan: ExecutionPlan, workflow: Workflow, *, artifacts: Any, on_event: C
             name: getattr(output, name) for name in spec.outputs}
         if key is not None and cache is not None and spec.cacheable:
             cache.put(key, outputs)
-        stats.append(NodeStat(node_id, iid, spec.type, stat.duration_s, stat.ram_delta, stat.peak_rss,
-                              stat.vram_peak))
-        if listening:
-            _completed(emit, session_id, node_id, iid, spec, stat.duration_s, stat.ram_delta, stat.peak_rss,
-                       False, outputs)
+        duration_s, ram_delta, peak_rss = stat.duration_s, stat.ram_delta, stat.peak_rss
+        stats.append(NodeStat(node_id, iid, spec.type, duration_s, ram_delta, peak_rss, stat.vram_peak))
+        if listening:  # _completed, inlined: this is the path every node takes
+            emit(NodeCompleted(ts=_now(), session_id=session_id, node_id=node_id, instance_id=iid,
+                               node_type=spec.type, duration_s=duration_s, ram_delta=ram_delta,
+                               peak_rss=peak_rss, outputs=Summaries(outputs, summarize),
+                               images=_images(outputs) if _may_hold_images(spec) else _NO_IMAGES))
         return outputs
 
     began = time.perf_counter()
@@ -276,4 +278,8 @@ def _completed(emit: Callable[[Any], None], session_id: str | None, node_id: str
     emit(NodeCompleted(ts=_now(), session_id=session_id, node_id=node_id, instance_id=iid, node_type=spec.type,
                        duration_s=duration_s, ram_delta=ram_delta, peak_rss=peak_rss, cached=cached,
                        outputs=Summaries(outputs, summarize),
-                       images=_images(outputs) if _may_hold_images(spec) else []))
+                       images=_images(outputs) if _may_hold_images(spec) else _NO_IMAGES))
+
+
+_NO_IMAGES: tuple[str, ...] = ()
+"""Shared by the events of every node that cannot make images: one object, not a list per node."""
