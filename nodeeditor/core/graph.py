@@ -275,39 +275,40 @@ def _out_type(registry: Registry, graph: Graph, edge: Edge, types: dict[tuple[st
     return out.type if out is not None else SocketType("any")
 
 
-_REQUIRED: dict[int, tuple[NodeSpec, tuple[tuple[str, Any], ...]]] = {}
-
-
 def _required(spec: NodeSpec) -> tuple[tuple[str, Any], ...]:
-    """The required inputs of a node type (asked once per type, not once per node)."""
-    known = _REQUIRED.get(id(spec))
-    if known is None or known[0] is not spec:
-        known = _REQUIRED[id(spec)] = (spec, tuple((n, f) for n, f in spec.inputs.items() if f.required))
-    return known[1]
+    return tuple((n, f) for n, f in spec.inputs.items() if f.required)
 
 
-def _check_node(node_id: str, spec: NodeSpec, inputs: dict[str, Any], links: list[tuple[str, str, str]] | None,
-                issues: list[GraphIssue], validated: dict[str, Any]) -> None:
+def _check_node(node_id: str, spec: NodeSpec, required: tuple[tuple[str, Any], ...], inputs: dict[str, Any],
+                links: list[tuple[str, str, str]] | None, issues: list[GraphIssue],
+                validated: dict[str, dict[str, Any]]) -> None:
+    """Typed values (kept coerced in `validated[node_id]`), required inputs, links per input."""
     linked_fields = {link[0] for link in links} if links else ()
+    known = spec.inputs
+    own = None
     for name, value in inputs.items():
-        field = spec.inputs.get(name)
+        field = known.get(name)
         if field is None:
             issues.append(GraphIssue(node_id, name, f"{spec.title} has no input {name!r}"))
             continue
         if name in linked_fields:
             continue
         try:
-            validated[name] = field.validate(value)
+            coerced = field.validate(value)
         except ValidationError as exc:
             issues.append(GraphIssue(node_id, name, f"invalid value {value!r}: {validation_message(exc)}"))
-    for name, field in _required(spec):
+            continue
+        if own is None:
+            own = validated[node_id] = {}
+        own[name] = coerced
+    for name, field in required:
         if name not in linked_fields and name not in inputs:
             how = "connect it" if field.input_kind is InputKind.CONNECTION else "connect it or type a value"
             issues.append(GraphIssue(node_id, name, f"required input {field.title!r} is missing; {how}"))
     if links and len(linked_fields) < len(links):  # some input has several links
         seen: set[str] = set()
         for name, _src, _out in links:
-            field = spec.inputs.get(name)
+            field = known.get(name)
             if name in seen and field is not None and not field.multi:
                 issues.append(GraphIssue(node_id, name, f"input {field.title!r} takes one link; it has several"))
             seen.add(name)
@@ -344,14 +345,16 @@ def _link_verdict(src_spec: NodeSpec, src_field: str, dst_spec: NodeSpec, dst_fi
 def validate_graph(workflow: Workflow, registry: Registry,
                    overrides: dict[tuple[str, str], Any] | None = None, *,
                    graph: Graph | None = None, prepared: bool = False,
-                   validated: dict[str, dict[str, Any]] | None = None) -> list[GraphIssue]:
+                   validated: dict[str, dict[str, Any]] | None = None,
+                   specs: dict[str, NodeSpec | None] | None = None) -> list[GraphIssue]:
     """Every problem that would stop the graph from running, each with node and field.
 
     Pass `graph` when you have one of this workflow already: it is reused, not rebuilt.
     Subgraphs and old node versions are checked on the graph that runs (core.subgraph.prepare);
     `prepared` says the workflow already is that graph.
     `validated` receives each node's typed values (after overrides) as validation coerced them,
-    so whoever runs the graph never validates them again.
+    so whoever runs the graph never validates them again (a node without any has no entry);
+    `specs` receives each node's spec (None for an unknown type).
     """
     if not prepared:
         from .subgraph import needs_preparing, prepare  # builds on this module
@@ -359,7 +362,7 @@ def validate_graph(workflow: Workflow, registry: Registry,
         if needs_preparing(workflow, registry):
             flat, flat_overrides, found = prepare(workflow, registry, overrides)
             return found + validate_graph(flat.workflow, registry, flat_overrides, prepared=True,
-                                          validated=validated)
+                                          validated=validated, specs=specs)
     validated = validated if validated is not None else {}
     graph = graph if graph is not None else Graph(workflow)
     issues: list[GraphIssue] = []
@@ -367,24 +370,29 @@ def validate_graph(workflow: Workflow, registry: Registry,
     overridden: dict[str, dict[str, Any]] = defaultdict(dict)
     for (nid, fname), value in overrides.items():
         overridden[nid][fname] = value
-    specs = {}
-    by_type: dict[str, NodeSpec | None] = {}
+    specs = specs if specs is not None else {}
+    by_type: dict[str, tuple[NodeSpec, tuple[tuple[str, Any], ...]] | None] = {}
     links = graph.links
     for node in workflow.nodes:
         kind, nid = node.type, node.id
-        spec = specs[nid] = by_type[kind] if kind in by_type else by_type.setdefault(kind, registry.get(kind))
-        if spec is None:
+        known = by_type.get(kind, by_type)
+        if known is by_type:
+            found = registry.get(kind)
+            known = by_type[kind] = (found, _required(found)) if found is not None else None
+        if known is None:
+            specs[nid] = None
             issues.append(GraphIssue(nid, None, f"unknown node type {node.type!r} (not installed)"))
             continue
+        spec = specs[nid] = known[0]
         extra = overridden.get(nid)
-        inputs = {**node.inputs, **extra} if extra else node.inputs
-        _check_node(nid, spec, inputs, links.get(nid), issues, validated.setdefault(nid, {}))
+        _check_node(nid, spec, known[1], {**node.inputs, **extra} if extra else node.inputs, links.get(nid),
+                    issues, validated)
     for (nid, fname) in overrides:
         if nid not in graph.nodes:
             issues.append(GraphIssue(nid, fname, "no node with this id"))
     reasons: dict[tuple[int, int], str | None] = {}
     verdicts: dict[tuple[int, str, int, str], _LinkVerdict] = {}
-    inferred = infer_types(registry, graph)
+    inferred = infer_types(registry, graph) if not FLOWING.keys().isdisjoint(by_type) else {}
     for dst_id, src_id, src_field, dst_field in graph.all_links:
         src_spec, dst_spec = specs[src_id], specs[dst_id]
         if src_spec is None or dst_spec is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, cast
 
 from .errors import GraphValidationError
 from .graph import Graph, GraphIssue, validate_graph
@@ -75,16 +75,16 @@ class ExecutionPlan:
         self.overrides = dict(overrides)
         self.graph = Graph(workflow)
         self._validated: dict[str, dict[str, Any]] = {}
+        specs: dict[str, NodeSpec | None] = {}
         issues += validate_graph(workflow, registry, self.overrides, graph=self.graph, prepared=True,
-                                 validated=self._validated)
+                                 validated=self._validated, specs=specs)
         if issues:
             raise GraphValidationError(issues, file=file)
         self.workflow = workflow
         self.registry = registry
         self.file = file
         self.order = self.graph.topological_order()
-        by_type = {kind: registry.get(kind) for kind in {n.type for n in workflow.nodes}}
-        self.specs = {n.id: by_type[n.type] for n in workflow.nodes}
+        self.specs = cast(dict[str, NodeSpec], specs)  # valid: every type is known
         self.scope = self._scopes()
         self._defaults: dict[str, dict[str, Any]] = {}
 
