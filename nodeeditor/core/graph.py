@@ -375,10 +375,11 @@ def validate_graph(workflow: Workflow, registry: Registry,
     links = graph.links
     for node in workflow.nodes:
         kind, nid = node.type, node.id
-        known = by_type.get(kind, by_type)
-        if known is by_type:
-            found = registry.get(kind)
-            known = by_type[kind] = (found, _required(found)) if found is not None else None
+        if kind in by_type:
+            known = by_type[kind]
+        else:
+            installed = registry.get(kind)
+            known = by_type[kind] = (installed, _required(installed)) if installed is not None else None
         if known is None:
             specs[nid] = None
             issues.append(GraphIssue(nid, None, f"unknown node type {node.type!r} (not installed)"))
