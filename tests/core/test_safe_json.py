@@ -6,6 +6,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nodeeditor.core import safe_json
 from nodeeditor.core.safe_json import MAX_DEPTH, UnsafeValue, check, describe_path, loads
@@ -155,3 +157,24 @@ def test_the_digit_limit_location_counts_lines_and_columns_from_one():
         loads("[1,\n  " + "5" * 4301 + "]")
     with pytest.raises(UnsafeValue, match=r"\(line 1, column 2\)"):
         loads("[" + "5" * 4301 + "]")
+
+
+def _nesting(value):
+    if isinstance(value, dict):
+        return 1 + max(map(_nesting, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_nesting, value), default=0)
+    return 0
+
+
+_TRICKY_TEXT = st.text(alphabet=st.sampled_from(list('ab"\\[]{}\n\u00e9')), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(st.none() | st.integers() | _TRICKY_TEXT,
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY_TEXT, inner, max_size=3),
+                    max_leaves=30), st.integers(0, 8), st.booleans())
+def test_depth_counted_on_the_text_agrees_with_the_values(value, most, ascii_only):
+    """Brackets, quotes and backslashes inside strings never count as nesting."""
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert safe_json._deeper_than(text, most) == (_nesting(value) > most)
