@@ -6,7 +6,14 @@ renews and records. It lives across sessions (starting one costs ~0.6 s of impor
 the output cache warm. Messages are pickled over one duplex pipe:
 
     parent -> child: ("init", Setup), ("run", Job), ("cancel", session_id)
-    child -> parent: ("ready", pid), ("event", Event), ("artifact", ArtifactRecord), ("done", Outcome)
+    child -> parent: ("ready", pid), ("event", Event), ("artifact", ArtifactRecord), ("done", Outcome),
+                     ("many", [(tag, payload), ...]): several of these in one message
+
+Events and artifacts wait in an outbox for at most `FLUSH_S` (a person cannot tell) and leave
+together, with the session's end when it comes first: a short session is one message, not one
+per event. So that a parent whose child died can still say which node was running, the child
+writes each node's id as it starts on a shared page (`NodeBoard`). A job names its batch's
+workflow by key and carries it only the first time.
 
 The pipe closing ends the child; on Linux so does its parent dying (PR_SET_PDEATHSIG).
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import mmap
 import os
 import queue
 import signal
@@ -43,12 +51,21 @@ class Setup:
     artifacts_root: str
 
 
+FLUSH_S = 0.02
+"""How long an event may wait in the outbox for others to leave with it."""
+KEPT_WORKFLOWS = 16
+"""Workflows the child keeps by key (the batches it ran last)."""
+
+
 @dataclass
 class Job:
     session_id: str
     workflow: Any
+    """None when the child has the workflow of `workflow_key` already."""
     overrides: dict[tuple[str, str], Any]
     field_values: dict[str, Any]
+    workflow_key: str | None = None
+    """The same for every session of a batch (whose workflow never changes)."""
 
 
 @dataclass
@@ -64,6 +81,40 @@ class Outcome:
     duration_s: float = 0.0
     models: dict[str, Any] = field(default_factory=dict)
     """This session's model figures (loads, hits, load_s: model_cache.session_models), empty when it used no model."""
+
+
+class NodeBoard:
+    """The id of the node running in the child, on a page both processes map: written by the
+    child at every node's start, read by the parent once the child is gone (nothing is torn then)."""
+
+    SIZE = 4096
+
+    def __init__(self, fd: int) -> None:
+        self._page = mmap.mmap(fd, self.SIZE)
+
+    @classmethod
+    def create(cls) -> "tuple[NodeBoard, int] | None":
+        """A new board and its file descriptor (to pass to the child); None where memfd is missing."""
+        if not hasattr(os, "memfd_create"):
+            return None
+        fd = os.memfd_create("nodeeditor-node-board")
+        os.ftruncate(fd, cls.SIZE)
+        return cls(fd), fd
+
+    def write(self, node_id: str) -> None:
+        data = node_id.encode("utf-8", "replace")[: self.SIZE - 2]
+        self._page[2:2 + len(data)] = data
+        self._page[0:2] = len(data).to_bytes(2, "little")
+
+    def clear(self) -> None:
+        self._page[0:2] = b"\0\0"
+
+    def read(self) -> str | None:
+        size = int.from_bytes(self._page[0:2], "little")
+        return self._page[2:2 + size].decode("utf-8", "replace") if size else None
+
+    def close(self) -> None:
+        self._page.close()
 
 
 def _die_with_parent() -> None:
@@ -90,26 +141,65 @@ def _load(setup: Setup) -> Any:
 class _Runner:
     """Runs jobs on the main thread; a listener thread takes commands off the pipe."""
 
-    def __init__(self, conn: Connection, setup: Setup) -> None:
+    def __init__(self, conn: Connection, setup: Setup, board: NodeBoard | None = None) -> None:
         from nodeeditor.store.artifacts import FileArtifactStore
 
         from .cache import OutputCache
         from .meter import Meter
 
         self.conn = conn
+        self.board = board
         self.registry = _load(setup)
         self.artifacts = FileArtifactStore(Path(setup.artifacts_root),
-                                           on_saved=lambda record: self._send("artifact", record))
+                                           on_saved=lambda record: self._post("artifact", record))
         self.cache = OutputCache()
         self.meter = Meter()
         self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self.cancel = threading.Event()
         self.session: str | None = None
+        self.workflows: dict[str, Any] = {}
         self._send_lock = threading.Lock()
+        self._outbox: list[tuple[str, Any]] = []
+        self._waiting = threading.Event()
+        threading.Thread(target=self._flush_now_and_then, name="session-outbox", daemon=True).start()
 
     def _send(self, tag: str, payload: Any) -> None:
+        """Send now, after whatever waits in the outbox (in one message)."""
         with self._send_lock:
-            self.conn.send((tag, payload))
+            waiting, self._outbox = self._outbox, []
+            waiting.append((tag, payload))
+            self.conn.send(("many", waiting) if len(waiting) > 1 else waiting[0])
+
+    def _post(self, tag: str, payload: Any) -> None:
+        """Send within FLUSH_S, with whatever else comes meanwhile."""
+        with self._send_lock:
+            self._outbox.append((tag, payload))
+            first = len(self._outbox) == 1
+        if first:
+            self._waiting.set()
+
+    def _flush_now_and_then(self) -> None:
+        while True:
+            self._waiting.wait()
+            time.sleep(FLUSH_S)
+            self._waiting.clear()
+            with self._send_lock:
+                waiting, self._outbox = self._outbox, []
+                if waiting:
+                    try:
+                        self.conn.send(("many", waiting))
+                    except OSError:  # the parent is gone: the listener ends this process
+                        return
+
+    def _workflow(self, job: Job) -> Any:
+        if job.workflow_key is None:
+            return job.workflow
+        if job.workflow is not None:
+            self.workflows.pop(job.workflow_key, None)
+            self.workflows[job.workflow_key] = job.workflow
+            while len(self.workflows) > KEPT_WORKFLOWS:
+                del self.workflows[next(iter(self.workflows))]
+        return self.workflows[job.workflow_key]
 
     def listen(self) -> None:
         try:
@@ -145,15 +235,17 @@ class _Runner:
         def on_event(event: Any) -> None:
             if isinstance(event, NodeStarted):
                 running[:] = [f"node {event.node_id!r} ({event.node_type})"]
+                if self.board is not None:
+                    self.board.write(event.node_id)
             elif isinstance(event, NodeCompleted):
                 event.outputs = dict(event.outputs)  # the texts, not the values they summarize, cross the pipe
                 images.extend(event.images)
-            self._send("event", event)
+            self._post("event", event)
 
         began = time.perf_counter()
         model_cache.begin_session()
         try:
-            result = run_workflow(job.workflow, self.registry, artifacts=self.artifacts,
+            result = run_workflow(self._workflow(job), self.registry, artifacts=self.artifacts,
                                   overrides=job.overrides, on_event=on_event, cancel=self.cancel,
                                   cache=self.cache, session_id=job.session_id,
                                   field_values=job.field_values, meter=self.meter)
@@ -181,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     tag, setup = conn.recv()
     if tag != "init":
         return 2
-    runner = _Runner(conn, setup)
+    runner = _Runner(conn, setup, NodeBoard(int(argv[1])) if len(argv) > 1 else None)
     threading.Thread(target=runner.listen, name="session-commands", daemon=True).start()
     runner.serve()
     return 0

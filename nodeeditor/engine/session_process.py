@@ -8,15 +8,17 @@ replaced by the next `submit`, so a worker starts a process per crash, not per s
 from __future__ import annotations
 
 import multiprocessing
+import os
 import subprocess
 import sys
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from nodeeditor.core.registry import Registry
 
-from .session_child import Job, Setup
+from .session_child import KEPT_WORKFLOWS, Job, NodeBoard, Setup
 
 READY_TIMEOUT_S = 120.0
 """Importing the nodes (torch among them, for model nodes) can take a while on a busy machine."""
@@ -58,6 +60,13 @@ class SessionProcess:
         self.setup = setup
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
+        self._known: dict[str, Any] = {}
+        """Workflows the child holds, by key, oldest first."""
+        self._board: NodeBoard | None = None
+
+    def running_node(self) -> str | None:
+        """The node that started last in the current session (for a child that died in it)."""
+        return self._board.read() if self._board is not None else None
 
     @property
     def pid(self) -> int | None:
@@ -72,11 +81,19 @@ class SessionProcess:
         if self.alive:
             return
         self.kill()
+        self._known = {}
         ours, theirs = multiprocessing.Pipe(duplex=True)
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
-        theirs.close()
+        board = NodeBoard.create()
+        fds = (theirs.fileno(),) if board is None else (theirs.fileno(), board[1])
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", LAUNCH, *map(str, fds)],
+                pass_fds=fds, stdin=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            theirs.close()
+            if board is not None:
+                os.close(board[1])  # the mapping stays
+        self._board = board[0] if board is not None else None
         self._conn = ours
         ours.send(("init", self.setup))
         if not ours.poll(READY_TIMEOUT_S):
@@ -91,8 +108,21 @@ class SessionProcess:
         assert tag == "ready"
 
     def submit(self, job: Job) -> None:
+        """Hand the child a session; a workflow it was given before (the same object: a batch's,
+        as the store keeps it) travels as its key only."""
         self.start()
         assert self._conn is not None
+        if self._board is not None:
+            self._board.clear()
+        key = str(id(job.workflow))
+        if self._known.get(key) is job.workflow:
+            job = replace(job, workflow=None, workflow_key=key)
+        else:
+            job = replace(job, workflow_key=key)
+            self._known.pop(key, None)
+            self._known[key] = job.workflow  # held here, so its id stays its own
+            while len(self._known) > KEPT_WORKFLOWS:  # what the child keeps, in the same order
+                del self._known[next(iter(self._known))]
         try:
             self._conn.send(("run", job))
         except OSError as exc:
@@ -119,7 +149,11 @@ class SessionProcess:
         try:
             if conn.poll(timeout):
                 while True:
-                    messages.append(conn.recv())
+                    message = conn.recv()
+                    if message[0] == "many":
+                        messages.extend(message[1])
+                    else:
+                        messages.append(message)
                     if messages[-1][0] == "done" or not conn.poll(0):
                         break
         except (EOFError, OSError):

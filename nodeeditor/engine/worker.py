@@ -324,7 +324,8 @@ class Worker(WorkerBase):
     def _child_gone(self, running: _Running, how: str, duration: float) -> Result:
         if running.cancel_sent is not None:
             return Outcome("canceled", "canceled", duration_s=duration)
-        where = f"node {running.node!r}: " if running.node else ""
+        node = self._child.running_node() or running.node  # the child's last events may have died with it
+        where = f"node {node!r}: " if node else ""
         return Outcome("failed", f"{where}{how}", "the session's process ended before the session did",
                        duration_s=duration)
 
