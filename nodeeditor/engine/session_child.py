@@ -160,7 +160,6 @@ class _Runner:
         self.workflows: dict[str, Any] = {}
         self._send_lock = threading.Lock()
         self._outbox: list[tuple[str, Any]] = []
-        self._waiting = threading.Event()
         threading.Thread(target=self._flush_now_and_then, name="session-outbox", daemon=True).start()
 
     def _send(self, tag: str, payload: Any) -> None:
@@ -174,15 +173,14 @@ class _Runner:
         """Send within FLUSH_S, with whatever else comes meanwhile."""
         with self._send_lock:
             self._outbox.append((tag, payload))
-            first = len(self._outbox) == 1
-        if first:
-            self._waiting.set()
 
     def _flush_now_and_then(self) -> None:
+        """Every FLUSH_S, whether or not a session runs: waking this thread for each session's
+        first event would cost the session more than the ticks cost an idle child."""
         while True:
-            self._waiting.wait()
             time.sleep(FLUSH_S)
-            self._waiting.clear()
+            if not self._outbox:
+                continue
             with self._send_lock:
                 waiting, self._outbox = self._outbox, []
                 if waiting:
