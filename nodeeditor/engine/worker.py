@@ -197,20 +197,26 @@ class Worker(WorkerBase):
         self.ended = dict.fromkeys(self.ended, 0)
         self._state = WorkerState.IDLE
         said_idle = False
+        ahead: list[ClaimedSession | None] = []
+        """The next claim, made with the last finish (one transaction): [] when none was made."""
         try:
             self.door.register()
             while not self._stopping.is_set():
                 self._heartbeat_if_due()
                 if self._paused.is_set():
+                    self._hand_back_unstarted(ahead)
                     self._state = WorkerState.PAUSED
                     self._wait_for_wake()
                     continue
-                if not self._child_ready():
-                    continue
-                try:
-                    claimed = self.door.claim()
-                except Stopped:
-                    break
+                if ahead:
+                    claimed = ahead.pop()
+                else:
+                    if not self._child_ready():
+                        continue
+                    try:
+                        claimed = self.door.claim()
+                    except Stopped:
+                        break
                 if claimed is None:
                     if not said_idle:
                         self._queue_changed(force=True)
@@ -224,9 +230,10 @@ class Worker(WorkerBase):
                     continue
                 said_idle = False
                 result = self._execute(claimed)
-                ended = self._record(claimed, result)
+                ended = self._record(claimed, result, ahead)
                 self._announce(claimed, result, ended)
         finally:
+            self._hand_back_unstarted(ahead)
             self._current = None
             self._child.close()
             self.door.unregister()
@@ -329,8 +336,17 @@ class Worker(WorkerBase):
         return Outcome("failed", f"{where}{how}", "the session's process ended before the session did",
                        duration_s=duration)
 
-    def _record(self, claimed: ClaimedSession, result: Result) -> str:
-        """Write the session's one outcome; returns how it ended, for the counts."""
+    def _hand_back_unstarted(self, ahead: list[ClaimedSession | None]) -> None:
+        """A session claimed with the last finish that will not start now (a pause, a stop)."""
+        claimed = ahead.pop() if ahead else None
+        if claimed is not None:
+            self.door.soft("handing a session back", lambda: self.store.queue.hand_back(
+                claimed.item_id, claimed.attempt))
+
+    def _record(self, claimed: ClaimedSession, result: Result, ahead: list[ClaimedSession | None]) -> str:
+        """Write the session's one outcome; returns how it ended, for the counts. When the worker
+        goes on with the same session process, the next session is claimed in the same
+        transaction and put in `ahead`."""
         if self._artifacts:
             records, self._artifacts = self._artifacts, []
             self.door.index(records)
@@ -352,7 +368,11 @@ class Worker(WorkerBase):
             details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:
             details.update(error=result.error or status.value, traceback=result.traceback or "")
-        written = self.door.finish(claimed, status, details)
+        if not self._stopping.is_set() and not self._paused.is_set() and self._child.alive:
+            written, next_claimed = self.door.finish_then_claim(claimed, status, details)
+            ahead.append(next_claimed)
+        else:
+            written = self.door.finish(claimed, status, details)
         if not written:
             why = ("its lease ran out and another worker took it over" if written is Written.STALE
                    else "it was no longer running (canceled or cleared meanwhile)")

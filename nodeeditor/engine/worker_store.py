@@ -178,6 +178,13 @@ class WorkerStore:
         return self.retry("recording a session", lambda: self.store.queue.finish(
             claimed.item_id, status, attempt=claimed.attempt, **details))
 
+    def finish_then_claim(self, claimed: ClaimedSession, status: SessionStatus, details: dict[str, Any]
+                          ) -> tuple[Written, ClaimedSession | None]:
+        """`finish`, and the worker's next session in the same transaction (see `claim`)."""
+        return self.retry("recording a session", lambda: self.store.queue.finish_then_claim(
+            claimed.item_id, status, attempt=claimed.attempt, claim_for=(self.worker_id, self.lease_s,
+                                                                         self.max_attempts), **details))
+
     def hand_back(self, claimed: ClaimedSession) -> Written:
         return self.retry("handing a session back", lambda: self.store.queue.hand_back(
             claimed.item_id, claimed.attempt))

@@ -123,13 +123,21 @@ class Claims:
                     return self._claimed(conn, item_id, batch_id, index, claim, attempt, worker_id, lease_s,
                                          lease_until)
         with writing(self.engine) as conn:
-            if looked:
-                self._take_back_in(conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S))
+            return self._claim_taking_back(conn, worker_id, lease_s, max_attempts, looked)
+
+    def _claim_taking_back(self, conn: Connection, worker_id: str | None, lease_s: float, max_attempts: int,
+                           looked: bool | None = None) -> ClaimedSession | None:
+        """The claim inside the caller's write transaction: sessions of lost workers are taken back
+        when it is time to look (`looked`), or when nothing else waits."""
+        if looked is None:
+            looked = self._due("_last_expiry_check", EXPIRY_CHECK_INTERVAL_S)
+        if looked:
+            self._take_back_in(conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S))
+        claimed = self._claim_in(conn, worker_id, lease_s)
+        if claimed is None and not looked and self._take_back_in(
+                conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S)):
             claimed = self._claim_in(conn, worker_id, lease_s)
-            if claimed is None and not looked and self._take_back_in(
-                    conn, max_attempts, check_pids=self._due("_last_pid_check", PID_CHECK_INTERVAL_S)):
-                claimed = self._claim_in(conn, worker_id, lease_s)
-            return claimed
+        return claimed
 
     def _due(self, last: str, interval: float) -> bool:
         now = time.monotonic()

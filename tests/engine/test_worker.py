@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 import worker_nodes
 from nodeeditor.engine.events import NodeStarted, QueueChanged, SessionCompleted, SessionStarted
 from nodeeditor.store.status import SessionStatus
@@ -126,3 +128,29 @@ def test_stop_gives_the_running_session_back_to_the_queue(store, worker):
     worker.stop()
     assert worker.state == "stopped"
     assert store.queue.counts()[PENDING] == 1
+
+
+@pytest.mark.parametrize("how", ["pause", "stop"])
+def test_the_session_claimed_with_a_finish_goes_back_unstarted_when_the_worker_pauses_or_stops(store, worker,
+                                                                                              monkeypatch, how):
+    """The worker claims its next session in the finish's transaction; a pause or a stop that
+    comes right then hands that session back, pending, with its attempt unspent."""
+    sleepy_batch(store, 2, seconds=0.05)
+    held = []
+    finish_then_claim = worker.door.finish_then_claim
+
+    def and_then(*args):
+        written, following = finish_then_claim(*args)
+        held.append(following)
+        worker.pause() if how == "pause" else worker.request_stop()
+        return written, following
+    monkeypatch.setattr(worker.door, "finish_then_claim", and_then)
+    worker.start()
+    wait_for(lambda: worker.state == ("paused" if how == "pause" else "stopped"))
+    assert len(held) == 1 and held[0] is not None
+    row = store.queue.get(held[0].item_id)
+    assert (row.status, row.attempt) == (PENDING, held[0].attempt)
+    assert store.queue.counts()[COMPLETED] == 1 and store.stats.for_item(held[0].item_id) == []
+    if how == "pause":
+        worker.resume()
+        wait_for(lambda: store.queue.counts()[COMPLETED] == 2)

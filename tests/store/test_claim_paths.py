@@ -78,3 +78,40 @@ def test_a_retried_session_ahead_of_the_cursor_is_claimed_first(store, workflow,
     assert taken == ([retried, (other, 0, 1)] if first == "item" else [(other, 0, 1), retried])
     if _postgresql(store):  # the cursor in one statement; the retried row through the full claim
         assert cursor_claims.made[1:3] == ([False, True] if first == "item" else [True, False])
+
+
+def test_a_finish_with_the_next_claim_records_it_and_takes_the_session_a_claim_would(store, workflow):
+    from nodeeditor.engine.runner import NodeStat
+    from nodeeditor.store.queue_rows import Written
+    from nodeeditor.store.status import SessionStatus
+
+    low = store.queue.enqueue(workflow, seeds(1), priority=-1).batch_id
+    high = store.queue.enqueue(workflow, seeds(2), priority=3).batch_id
+    claimed = store.queue.claim("w", 30.0)
+    taken = [(claimed.batch_id, claimed.index)]
+    while claimed is not None:
+        written, following = store.queue.finish_then_claim(
+            claimed.item_id, SessionStatus.COMPLETED, attempt=claimed.attempt, summary={"outputs": {}},
+            stats=[NodeStat("n", "n", "integer", 0.25)], duration_s=0.5, claim_for=("w", 30.0, 3))
+        assert written is Written.WRITTEN
+        assert store.queue.get(claimed.item_id).status == SessionStatus.COMPLETED
+        assert [s.duration_s for s in store.stats.for_item(claimed.item_id)] == [0.25]
+        if following is not None:
+            row = store.queue.get(following.item_id)
+            assert (row.status, row.worker_id, row.attempt) == ("in_progress", "w", following.attempt)
+            assert following.lease_until > time.time() + 20
+            taken.append((following.batch_id, following.index))
+        claimed = following
+    assert taken == [(high, 0), (high, 1), (low, 0)]
+
+
+def test_a_refused_finish_still_claims_the_next_session(store, workflow):
+    from nodeeditor.store.queue_rows import Written
+    from nodeeditor.store.status import SessionStatus
+
+    store.queue.enqueue(workflow, seeds(2))
+    first = store.queue.claim("w", 30.0)
+    written, following = store.queue.finish_then_claim(first.item_id, SessionStatus.FAILED, attempt=first.attempt + 1,
+                                                       error="late", claim_for=("w", 30.0, 3))
+    assert written is not Written.WRITTEN and following is not None and following.index == 1
+    assert store.queue.get(first.item_id).status == SessionStatus.IN_PROGRESS
