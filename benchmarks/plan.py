@@ -12,7 +12,8 @@ import json
 import time
 from typing import Any, Callable
 
-from nodeeditor.core.graph import Graph, link_error, validate_graph
+from nodeeditor.core.graph import Graph, link_error
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.plan import ExecutionPlan
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.workflow import Edge, Endpoint, Workflow, parse_workflow

@@ -2,14 +2,15 @@
 
 sessions_per_s: single-node sessions end to end (claim, run, result, stats and status persisted)
 by a running worker: the steady state, from the completion of the first tenth of the sessions to
-the last (as scale_out.py; sessions_per_s_with_start counts the worker's start too: its session
-process, ~0.4 s of imports, once per worker), target >= 3,000/s and >= 1/5 of bare_claim_complete_per_s: the same number of sessions claimed and
-completed by a bare sqlite3 loop on the same kind of file (WAL, synchronous=NORMAL; one claiming
-UPDATE ... RETURNING and one completing UPDATE, each its own transaction), measured in the same
-run; ratio_to_bare says how close the worker is to it. stats_overhead_pct: a 10,000-node chain run with per-node figures measured and
-stored, against the same run with neither, in this process's CPU time; target <= 2 %. The two parts are reported too:
-measuring alone, and storing the 10,000 rows. Runs alternate and the fastest of each kind
-counts, so other load on the machine disturbs the comparison less.
+the last (as scale_out.py). sessions_per_s_with_start counts the worker's start too: its session
+process, ~0.4 s of imports, once per worker. Target >= 3,000/s and >= 1/5 of
+bare_claim_complete_per_s: the same number of sessions claimed and completed by a bare sqlite3
+loop on the same kind of file (WAL, synchronous=NORMAL; one claiming UPDATE ... RETURNING and one
+completing UPDATE, each its own transaction), measured in the same run; ratio_to_bare says how
+close the worker is to it. stats_overhead_pct: a 10,000-node chain run with per-node figures
+measured and stored, against the same run with neither, in this process's CPU time; target <= 2 %.
+The two parts are reported too: measuring alone, and storing the 10,000 rows. Runs alternate and
+the fastest of each kind counts, so other load on the machine disturbs the comparison less.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple, cast
 
 from .errors import GraphValidationError
-from .graph import Graph, GraphIssue, validate_graph
+from .graph import Graph, GraphIssue
+from .validation import validate_graph
 from .node import NodeSpec
 from .registry import Registry
 from .subgraph import prepare

@@ -1,8 +1,9 @@
 """How a running session ends: completed, failed or canceled, with its figures, fenced by attempt.
 
-Each outcome is one transaction (with the worker's next claim, when it asks: see finish_then_claim), guarded by the attempt
-the worker was given: a worker that resumes after its session was taken back (SIGSTOP, a
-network pause) writes neither status nor figures over the newer attempt, and is told STALE.
+Each outcome is one transaction (with the worker's next claim in it, when it asks: see
+`finish_then_claim`), guarded by the attempt the worker was given: a worker that resumes after
+its session was taken back (SIGSTOP, a network pause) writes neither status nor figures over the
+newer attempt, and is told STALE.
 """
 
 from __future__ import annotations

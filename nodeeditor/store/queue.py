@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from nodeeditor.core.batch import Batch, validate_batch
 from nodeeditor.core.errors import GraphValidationError
-from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.registry import Registry, default_registry
 from nodeeditor.core.workflow import Workflow
 

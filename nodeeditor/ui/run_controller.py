@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 
 from nodeeditor.core.batch import Batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
-from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.partial import part_for
 from nodeeditor.core.workflow import Workflow
 from nodeeditor.engine.events import (

@@ -5,7 +5,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nodeeditor.core.graph import Graph, link_error, validate_graph
+from nodeeditor.core.graph import Graph, link_error
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.plan import ExecutionPlan
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.workflow import Edge, Endpoint

@@ -3,7 +3,8 @@
 import pytest
 
 from nodeeditor.core.errors import GraphValidationError
-from nodeeditor.core.graph import Graph, GraphIssue, link_error, validate_graph
+from nodeeditor.core.graph import Graph, GraphIssue, link_error
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.plan import ExecutionPlan
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.workflow import Edge, Endpoint

@@ -7,7 +7,7 @@ import pytest
 from nodeeditor.api import BaseNode, InvocationContext, IntegerOutput, Upgrade, node
 from nodeeditor.cli import main
 from nodeeditor.core.errors import NodeDefinitionError
-from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.registry import Registry
 from nodeeditor.core.versions import upgrade_workflow
 from nodeeditor.core.workflow import parse_workflow

@@ -7,7 +7,7 @@ import pytest
 from nodeeditor.cli import main
 from nodeeditor.core.batch import parse_batch, validate_batch
 from nodeeditor.core.errors import GraphValidationError, WorkflowError
-from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.ports import subgraph_spec
 from nodeeditor.core.subgraph import flatten

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from nodeeditor.cli import main
-from nodeeditor.core.graph import Graph, infer_types, link_error, validate_graph
+from nodeeditor.core.graph import Graph, infer_types, link_error
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.types import Cardinality, Kind, SocketType
 from nodeeditor.core.workflow import Edge, Endpoint, save_workflow

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nodeeditor.core.errors import WorkflowError
-from nodeeditor.core.graph import validate_graph
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.registry import default_registry
 from nodeeditor.core.workflow import (Workflow, load_workflow, loads_workflow, parse_workflow,
                                       save_workflow, workflow_schema)

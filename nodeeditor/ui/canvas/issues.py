@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from nodeeditor.core.graph import GraphIssue, infer_types, validate_graph
+from nodeeditor.core.graph import GraphIssue, infer_types
+from nodeeditor.core.validation import validate_graph
 from nodeeditor.core.types import SocketType
 
 from .node_item import NO_FLOWS
