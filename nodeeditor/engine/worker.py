@@ -3,8 +3,9 @@
 Each turn of the loop checks stop and pause, claims one session, then decides its outcome once:
 `_execute` runs it in the child (renewing the lease every lease/3, asking a cancel through the
 node's context and killing the child 1 s later if it does not stop), `_record` writes the one
-outcome (fenced by the attempt), `_announce` tells subscribers. Only then is the next session
-claimed, so a pause or a stop never holds a session it is not running.
+outcome (fenced by the attempt) and, on SQLite in the same transaction, claims the next session;
+`_announce` tells subscribers (both in worker_record.py). A pause or a stop that comes before the
+session so claimed starts hands it back unstarted: the worker never holds one it does not run.
 
 Delivery promise: at least once. A session whose worker is lost (its lease ran out, or its
 process died on this host) runs again, as attempt + 1, so a node may run twice; completion is
@@ -34,15 +35,15 @@ import psutil
 
 from nodeeditor.core.registry import Registry
 from nodeeditor.paths import user_nodes_dir
-from nodeeditor.store.queue_rows import ClaimedSession, Lease, Written
-from nodeeditor.store.status import SessionStatus, WorkerState
+from nodeeditor.store.queue_rows import ClaimedSession, Lease
+from nodeeditor.store.status import WorkerState
 
-from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionCompleted,
-                     SessionReleased, SessionStarted)
+from .events import (MemorySample, NodeCompleted, NodeProgress, NodeStarted, QueueChanged, SessionStarted)
 from .meter import vram
 from .session_child import Job, Outcome
 from .session_process import ChildDied, SessionProcess, setup_for
 from .worker_base import WorkerBase
+from .worker_record import Dropped, HandedBack, Result, WorkerRecord
 from .worker_store import Stopped, StoreUnusable, WorkerStore
 
 __all__ = ["StoreUnusable", "Worker"]
@@ -63,23 +64,6 @@ CHILD_RETRY_S = 5.0
 
 
 @dataclass
-class HandedBack:
-    """The session goes back to pending with the same attempt (the worker stopped)."""
-
-    reason: str
-
-
-@dataclass
-class Dropped:
-    """The lease was taken by another worker: this attempt's result must not be written."""
-
-    reason: str
-
-
-Result = Outcome | HandedBack | Dropped
-
-
-@dataclass
 class _Running:
     """What the loop knows about the session it runs, for progress and the cancel policy."""
 
@@ -93,7 +77,7 @@ class _Running:
     written_progress: tuple[str | None, float] | None = None
 
 
-class Worker(WorkerBase):
+class Worker(WorkerRecord, WorkerBase):
     def __init__(self, store: Any, registry: Registry, *, name: str | None = None, lease_s: float = 30.0,
                  max_attempts: int = 3, give_up_after_s: float = 300.0, nodes_dir: Path | None = None) -> None:
         super().__init__("worker-events")
@@ -335,69 +319,6 @@ class Worker(WorkerBase):
         where = f"node {node!r}: " if node else ""
         return Outcome("failed", f"{where}{how}", "the session's process ended before the session did",
                        duration_s=duration)
-
-    def _hand_back_unstarted(self, ahead: list[ClaimedSession | None]) -> None:
-        """A session claimed with the last finish that will not start now (a pause, a stop)."""
-        claimed = ahead.pop() if ahead else None
-        if claimed is not None:
-            self.door.soft("handing a session back", lambda: self.store.queue.hand_back(
-                claimed.item_id, claimed.attempt))
-
-    def _record(self, claimed: ClaimedSession, result: Result, ahead: list[ClaimedSession | None]) -> str:
-        """Write the session's one outcome; returns how it ended, for the counts. When the worker
-        goes on with the same session process, the next session is claimed in the same
-        transaction and put in `ahead`."""
-        if self._artifacts:
-            records, self._artifacts = self._artifacts, []
-            self.door.index(records)
-        if isinstance(result, Dropped):
-            log.warning("worker %s: item %s (attempt %s) dropped: %s", self.name, claimed.item_id,
-                        claimed.attempt, result.reason)
-            return "dropped"
-        if isinstance(result, HandedBack):
-            written = self.door.hand_back(claimed)
-            if not written:
-                log.warning("worker %s: item %s (attempt %s) not handed back: %s", self.name, claimed.item_id,
-                            claimed.attempt, "another worker took it" if written is Written.STALE else "it ended")
-                return "dropped"
-            log.info("worker %s: item %s handed back to the queue (%s)", self.name, claimed.item_id, result.reason)
-            return "handed_back"
-        status = SessionStatus(result.status)
-        details: dict[str, Any] = {"stats": result.stats, "duration_s": result.duration_s, "models": result.models}
-        if status is SessionStatus.COMPLETED:
-            details["summary"] = {"outputs": result.outputs, "images": result.images}
-        else:
-            details.update(error=result.error or status.value, traceback=result.traceback or "")
-        if not self._stopping.is_set() and not self._paused.is_set() and self._child.alive:
-            written, next_claimed = self.door.finish_then_claim(claimed, status, details)
-            ahead.append(next_claimed)
-        else:
-            written = self.door.finish(claimed, status, details)
-        if not written:
-            why = ("its lease ran out and another worker took it over" if written is Written.STALE
-                   else "it was no longer running (canceled or cleared meanwhile)")
-            log.warning("worker %s: item %s (attempt %s) result refused: %s", self.name, claimed.item_id,
-                        claimed.attempt, why)
-            return "dropped"
-        return status.value
-
-    def _announce(self, claimed: Any, result: Result, ended: str) -> None:
-        self.ended[ended] += 1
-        self._current = None
-        self._state = WorkerState.PAUSED if self._paused.is_set() else WorkerState.IDLE
-        if ended in ("handed_back", "dropped") or not isinstance(result, Outcome):
-            reason = result.reason if not isinstance(result, Outcome) else "another worker took it over"
-            self.hub.publish(SessionReleased(session_id=claimed.session_id, item_id=claimed.item_id,
-                                             batch_id=claimed.batch_id, reason=reason))
-        else:
-            stats = result.stats
-            self.hub.publish(SessionCompleted(
-                session_id=claimed.session_id, item_id=claimed.item_id, batch_id=claimed.batch_id,
-                index=claimed.index, status=result.status, duration_s=result.duration_s, error=result.error,
-                stats={"nodes": len(stats), "cache_hits": sum(1 for s in stats if s.cached),
-                       "peak_rss": max((s.peak_rss for s in stats), default=0), "images": result.images,
-                       "models": result.models}))
-        self._queue_changed()
 
     # -- bookkeeping in the store --------------------------------------------------------------
 
