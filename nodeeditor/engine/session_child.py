@@ -160,6 +160,8 @@ class _Runner:
         self.workflows: dict[str, Any] = {}
         self._send_lock = threading.Lock()
         self._outbox: list[tuple[str, Any]] = []
+        self._ticking = threading.Event()
+        self._flusher_asleep = False
         threading.Thread(target=self._flush_now_and_then, name="session-outbox", daemon=True).start()
 
     def _send(self, tag: str, payload: Any) -> None:
@@ -175,10 +177,19 @@ class _Runner:
             self._outbox.append((tag, payload))
 
     def _flush_now_and_then(self) -> None:
-        """Every FLUSH_S, whether or not a session runs: waking this thread for each session's
-        first event would cost the session more than the ticks cost an idle child."""
+        """Every FLUSH_S while sessions come (waking this thread for each session's first event
+        would cost a short session more than the ticks cost); asleep once none has run for a second."""
+        last_seen = time.monotonic()
         while True:
             time.sleep(FLUSH_S)
+            if self.session is not None:
+                last_seen = time.monotonic()
+            elif time.monotonic() - last_seen > 1.0:
+                self._ticking.clear()
+                self._flusher_asleep = True
+                if self.session is None:  # a session that started meanwhile has seen the flag, or runs
+                    self._ticking.wait()
+                last_seen = time.monotonic()
             if not self._outbox:
                 continue
             with self._send_lock:
@@ -216,6 +227,9 @@ class _Runner:
             job = self.jobs.get()
             self.cancel = threading.Event()
             self.session = job.session_id
+            if self._flusher_asleep:
+                self._flusher_asleep = False
+                self._ticking.set()
             outcome = self.run(job)
             self.session = None
             self._send("done", outcome)

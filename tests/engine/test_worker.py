@@ -77,6 +77,19 @@ def test_events_reach_subscribers_with_the_session_id(store, worker):
     assert [e for e in events if isinstance(e, QueueChanged)][-1].counts[COMPLETED] == 2
 
 
+def test_a_long_nodes_start_is_heard_while_it_runs_also_after_the_worker_idled(store, worker):
+    """The session process sends events in bundles, on a tick that sleeps while it idles."""
+    started = threading.Event()
+    worker.subscribe(lambda event: started.set() if isinstance(event, NodeStarted) else None)
+    worker.start()
+    wait_for(lambda: worker.state == "idle")
+    time.sleep(1.5)  # past the second after which the session process stops ticking
+    sleepy_batch(store, 1, seconds=3.0)
+    worker.wake()
+    assert started.wait(2.0), "the node's start was not heard while it ran"
+    assert store.queue.counts()[COMPLETED] == 0
+
+
 def test_a_slow_subscriber_never_holds_the_worker_back(store, worker):
     release = threading.Event()
     worker.subscribe(lambda _event: release.wait())
