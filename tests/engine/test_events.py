@@ -189,6 +189,16 @@ def test_a_start_is_never_sent_after_its_end_whatever_the_timing():
     assert any(kinds_for(seen, nid) == ["NodeCompleted"] for nid in nodes)
 
 
+def test_what_a_run_leaves_alive_is_old_at_once_not_walked_again_by_the_next_young_collection():
+    gc.collect()
+    nodes = {f"n{i}": ("add", {"b": 1}) for i in range(2000)}
+    links = [f"n{i}.value -> n{i + 1}.a" for i in range(1999)]
+    kept = []
+    result = run_workflow(build(nodes, links), default_registry(), artifacts=None, on_event=kept.append)
+    assert result.status == "completed" and len(kept) == 4000
+    assert gc.get_count()[0] < 100  # the run made tens of thousands of objects that live on
+
+
 def test_a_heap_frozen_before_a_run_stays_frozen_after_it():
     gc.freeze()
     try:
