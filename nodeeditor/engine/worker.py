@@ -1,11 +1,14 @@
 """The queue worker: one short supervising loop that owns every store call and the session child.
 
 Each turn of the loop checks stop and pause, claims one session, then decides its outcome once:
-`_execute` runs it in the child (renewing the lease every lease/3, asking a cancel through the
-node's context and killing the child 1 s later if it does not stop), `_record` writes the one
-outcome (fenced by the attempt) and, on SQLite in the same transaction, claims the next session;
-`_announce` tells subscribers (both in worker_record.py). A pause or a stop that comes before the
-session so claimed starts hands it back unstarted: the worker never holds one it does not run.
+`_submit` hands it to the child and `_watch` follows it (renewing the lease every lease/3, asking
+a cancel through the node's context and killing the child 1 s later if it does not stop). While
+the child runs it, the loop writes the previous session's one outcome (`_record`, fenced by the
+attempt) and claims the next session, on SQLite in the same transaction; `_announce` tells
+subscribers (both in worker_record.py). So the child never waits for the store, and the store is
+written once a session. A pause or a stop that comes before the session claimed ahead starts
+hands it back unstarted (as does a session that runs past a lease renewal): the worker never
+holds one it does not run for long.
 
 Delivery promise: at least once. A session whose worker is lost (its lease ran out, or its
 process died on this host) runs again, as attempt + 1, so a node may run twice; completion is
@@ -182,18 +185,27 @@ class Worker(WorkerRecord, WorkerBase):
         self._state = WorkerState.IDLE
         said_idle = False
         ahead: list[ClaimedSession | None] = []
-        """The next claim, made with the last finish (one transaction): [] when none was made."""
+        """The next session, claimed while the child works: [] when none was claimed."""
+        pending: tuple[ClaimedSession, Result] | None = None
+        """A session that ended, written once the next one runs (its outcome and the next claim are
+        written while the child works), and always before the loop waits or stops."""
         try:
             self.door.register()
             while not self._stopping.is_set():
                 self._heartbeat_if_due()
                 if self._paused.is_set():
+                    self._write(pending, None)
+                    pending = None
                     self._hand_back_unstarted(ahead)
                     self._state = WorkerState.PAUSED
                     self._wait_for_wake()
                     continue
                 if ahead:
                     claimed = ahead.pop()
+                elif pending is not None:
+                    self._write(pending, ahead)  # its finish claims the next session
+                    pending = None
+                    continue
                 else:
                     if not self._child_ready():
                         continue
@@ -202,6 +214,10 @@ class Worker(WorkerRecord, WorkerBase):
                     except Stopped:
                         break
                 if claimed is None:
+                    if pending is not None:  # the queue was empty when its predecessor's finish looked
+                        self._write(pending, ahead)
+                        pending = None
+                        continue
                     if not said_idle:
                         self._queue_changed(force=True)
                         if not until_empty:
@@ -213,16 +229,40 @@ class Worker(WorkerRecord, WorkerBase):
                     self._wait_for_wake()
                     continue
                 said_idle = False
-                result = self._execute(claimed)
-                ended = self._record(claimed, result, ahead)
-                self._announce(claimed, result, ended)
+                began, failed = time.perf_counter(), self._submit(claimed)
+                if pending is not None:  # while the child works: the last outcome, and the next claim
+                    self._write(pending, ahead)
+                    pending = None
+                elif self._may_claim_ahead(failed):
+                    try:
+                        ahead.append(self.door.claim())
+                    except Stopped:  # the session just handed over is still watched (and handed back)
+                        pass
+                pending = (claimed, failed or self._watch(claimed, began, ahead))
+        except StoreUnusable:
+            pending = None  # not written: its lease runs out and another worker runs it again
+            raise
         finally:
-            self._hand_back_unstarted(ahead)
-            self._current = None
-            self._child.close()
-            self.door.unregister()
-            self._state = WorkerState.STOPPED
+            try:
+                self._write(pending, None)
+            finally:
+                self._hand_back_unstarted(ahead)
+                self._current = None
+                self._child.close()
+                self.door.unregister()
+                self._state = WorkerState.STOPPED
         return {k: v for k, v in self.ended.items() if k in ("completed", "failed", "canceled")}
+
+    def _write(self, ended: tuple[ClaimedSession, Result] | None,
+               ahead: list[ClaimedSession | None] | None) -> None:
+        """Write and announce a session that ended (if any); with `ahead`, the next session is
+        claimed in the same transaction and put there (see `_record`)."""
+        if ended is not None:
+            claimed, result = ended
+            self._announce(claimed, result, self._record(claimed, result, ahead))
+
+    def _may_claim_ahead(self, failed: Outcome | None) -> bool:
+        return failed is None and not self._stopping.is_set() and not self._paused.is_set()
 
     def _child_ready(self) -> bool:
         """Start the session child before claiming: a lease must not run out while it starts."""
@@ -240,19 +280,23 @@ class Worker(WorkerRecord, WorkerBase):
 
     # -- one session: execute -> record -> announce ---------------------------------------------
 
-    def _execute(self, claimed: Any) -> Result:
-        """Run the session in the child and watch it; the only place that kills the child."""
+    def _submit(self, claimed: ClaimedSession) -> Outcome | None:
+        """Hand the session to the child, which starts it at once; a failed Outcome if it cannot."""
+        try:
+            self._child.submit(Job(claimed.session_id, claimed.workflow, claimed.overrides, claimed.field_values))
+        except ChildDied as exc:
+            return Outcome("failed", str(exc))
+        return None
+
+    def _watch(self, claimed: ClaimedSession, began: float, ahead: list[ClaimedSession | None]) -> Result:
+        """Watch the session the child runs until it ends; the only place that kills the child.
+        A session claimed ahead goes back to the queue if this one runs past a lease renewal."""
         self._cancel.clear()
         self._current = claimed.item_id
         self._state = WorkerState.RUNNING
         running = _Running(claimed, nodes=max(1, len(claimed.workflow.nodes)))
         self.hub.publish(SessionStarted(session_id=claimed.session_id, item_id=claimed.item_id,
                                         batch_id=claimed.batch_id, nodes=running.nodes))
-        began = time.perf_counter()
-        try:
-            self._child.submit(Job(claimed.session_id, claimed.workflow, claimed.overrides, claimed.field_values))
-        except ChildDied as exc:
-            return Outcome("failed", str(exc), duration_s=time.perf_counter() - began)
         self._running = running
         now = time.monotonic()
         renew_at = now + self.lease_s / 3
@@ -286,6 +330,7 @@ class Worker(WorkerRecord, WorkerBase):
                                    stats=[], duration_s=time.perf_counter() - began)
                 if now >= renew_at:
                     renew_at = now + self.lease_s / 3
+                    self._hand_back_unstarted(ahead)  # a long session: others may take the next one
                     lease = self.door.renew(claimed)
                     if lease is Lease.LOST:
                         self._child.kill()

@@ -60,7 +60,7 @@ class WorkerRecord:
             self.door.soft("handing a session back", lambda: self.store.queue.hand_back(
                 claimed.item_id, claimed.attempt))
 
-    def _record(self, claimed: ClaimedSession, result: Result, ahead: list[ClaimedSession | None]) -> str:
+    def _record(self, claimed: ClaimedSession, result: Result, ahead: list[ClaimedSession | None] | None) -> str:
         """Write the session's one outcome; returns how it ended, for the counts. When the worker
         goes on with the same session process, the next session is claimed in the same
         transaction and put in `ahead`."""
@@ -85,7 +85,8 @@ class WorkerRecord:
             details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:
             details.update(error=result.error or status.value, traceback=result.traceback or "")
-        if not self._stopping.is_set() and not self._paused.is_set() and self._child.alive:
+        if ahead is not None and not ahead and not self._stopping.is_set() and not self._paused.is_set() \
+                and self._child.alive:
             written, next_claimed = self.door.finish_then_claim(claimed, status, details)
             ahead.append(next_claimed)
         else:

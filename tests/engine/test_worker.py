@@ -15,6 +15,8 @@ CANCELED, COMPLETED, FAILED, PENDING = (SessionStatus.CANCELED, SessionStatus.CO
                                         SessionStatus.PENDING)
 from workflow_builder import build
 
+from nodeeditor.core.batch import Batch
+
 from .conftest import axis_batch
 
 
@@ -144,11 +146,13 @@ def test_stop_gives_the_running_session_back_to_the_queue(store, worker):
 
 
 @pytest.mark.parametrize("how", ["pause", "stop"])
-def test_the_session_claimed_with_a_finish_goes_back_unstarted_when_the_worker_pauses_or_stops(store, worker,
-                                                                                              monkeypatch, how):
-    """The worker claims its next session in the finish's transaction; a pause or a stop that
-    comes right then hands that session back, pending, with its attempt unspent."""
-    sleepy_batch(store, 2, seconds=0.05)
+def test_the_session_claimed_ahead_goes_back_unstarted_when_the_worker_pauses_or_stops(store, worker, monkeypatch,
+                                                                                     how):
+    """While the child runs a session, the worker writes the previous one's outcome and claims
+    the next in the same transaction. A pause or a stop that comes right then: the running session
+    finishes (pause) or goes back (stop), and the one claimed ahead goes back unstarted, pending,
+    with its attempt unspent."""
+    sleepy_batch(store, 3, seconds=0.05)
     held = []
     finish_then_claim = worker.door.finish_then_claim
 
@@ -159,11 +163,33 @@ def test_the_session_claimed_with_a_finish_goes_back_unstarted_when_the_worker_p
         return written, following
     monkeypatch.setattr(worker.door, "finish_then_claim", and_then)
     worker.start()
+    wait_for(lambda: held and held[0] is not None and store.queue.get(held[0].item_id).status == PENDING)
     wait_for(lambda: worker.state == ("paused" if how == "pause" else "stopped"))
-    assert len(held) == 1 and held[0] is not None
-    row = store.queue.get(held[0].item_id)
-    assert (row.status, row.attempt) == (PENDING, held[0].attempt)
-    assert store.queue.counts()[COMPLETED] == 1 and store.stats.for_item(held[0].item_id) == []
+    assert len(held) == 1 and held[0].index == 2
+    assert store.queue.get(held[0].item_id).attempt == held[0].attempt
+    assert store.stats.for_item(held[0].item_id) == []
+    counts = store.queue.counts()
+    assert (counts[COMPLETED], counts[PENDING]) == ((2, 1) if how == "pause" else (1, 2))
     if how == "pause":
         worker.resume()
-        wait_for(lambda: store.queue.counts()[COMPLETED] == 2)
+        wait_for(lambda: store.queue.counts()[COMPLETED] == 3)
+
+
+def test_the_session_claimed_ahead_of_a_long_one_goes_back_at_its_first_lease_renewal(store, registry):
+    """Short sessions are claimed one ahead; behind a session that turns out long, the next one
+    is not kept from other workers for longer than a third of a lease."""
+    from nodeeditor.engine.worker import Worker
+
+    store.queue.enqueue(build({"s": ("testq_sleep", {})}), Batch.model_validate({"data": [[
+        {"node": "s", "field": "value", "items": [0, 1, 2]},
+        {"node": "s", "field": "seconds", "items": [0.01, 2.5, 0.01]}]]}))
+    worker = Worker(store, registry, lease_s=1.5)
+    try:
+        worker.start()
+        wait_for(lambda: worker.current is not None and store.queue.get(worker.current).index == 1)
+        third = [row for row in store.queue.list_items() if row.index == 2]
+        wait_for(lambda: store.queue.get(third[0].item_id).status == PENDING if third else False, timeout=3.0)
+        assert store.queue.get(worker.current).index == 1  # the long one still runs
+        wait_for(lambda: store.queue.counts()[COMPLETED] == 3)
+    finally:
+        worker.close()
