@@ -99,7 +99,9 @@ def _deeper_than(text: str, most: int) -> bool:
     raw = text.encode("utf-8", "surrogatepass")
     if b"\\" in raw:
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = b"".join(raw.translate(_BRACKETS, _NOT_STRUCTURE).split(b'"')[::2])
+    brackets = raw.translate(_BRACKETS, _NOT_STRUCTURE).replace(b'""', b"")  # strings without brackets
+    if b'"' in brackets:  # removing adjacent quotes left each bracket inside or outside as it was
+        brackets = b"".join(brackets.split(b'"')[::2])
     for _ in range(most):
         if not brackets:
             return False
