@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
-                      model_serializer, model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo,
+                      field_validator, model_serializer, model_validator)
 from pydantic.dataclasses import dataclass
 
 from . import safe_json
@@ -34,11 +34,17 @@ class Endpoint:
     field: str = Field(min_length=1)
 
 
-class Edge(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class Edge:
+    """A link from an output to an input; a slots dataclass for the same reason as Endpoint
+    (read and written through EDGE where a plain dict is wanted)."""
 
     source: Endpoint
     destination: Endpoint
+
+
+EDGE: TypeAdapter[Edge] = TypeAdapter(Edge)
+"""Edge <-> plain data: EDGE.validate_python(raw), EDGE.dump_python(edge, mode="json")."""
 
 
 class NodeData(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
 
-from nodeeditor.core.workflow import Edge, Endpoint, Frame, NodeData
+from nodeeditor.core.workflow import EDGE, Edge, Endpoint, Frame, NodeData
 
 from .canvas.commands import AddItemsCommand
 from .canvas.model import Document
@@ -25,7 +25,7 @@ def selection_payload(doc: Document, node_ids: list[str], frame_ids: list[str] =
     return {
         "format": FORMAT, "version": 1,
         "nodes": [doc.node(n).model_dump(mode="json") for n in node_ids],
-        "edges": [e.model_dump(mode="json") for e in doc.workflow.edges
+        "edges": [EDGE.dump_python(e, mode="json") for e in doc.workflow.edges
                   if e.source.node in chosen and e.destination.node in chosen],
         "frames": [doc.frame(f).model_dump(mode="json") for f in frame_ids],
     }
@@ -46,7 +46,7 @@ def paste_command(doc: Document, payload: dict[str, Any], offset: float = OFFSET
                                                                        node.position[1] + offset)}))
     edges = []
     for raw in payload.get("edges", []):
-        edge = Edge.model_validate(raw)
+        edge = EDGE.validate_python(raw)
         if edge.source.node in renamed and edge.destination.node in renamed:
             edges.append(Edge(source=Endpoint(node=renamed[edge.source.node], field=edge.source.field),
                               destination=Endpoint(node=renamed[edge.destination.node], field=edge.destination.field)))

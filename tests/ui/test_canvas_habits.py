@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from nodeeditor.core.workflow import EDGE
+
 from .canvas_driver import drive, registry, window  # noqa: F401  (fixtures)
 
 
@@ -40,9 +42,8 @@ def test_typing_m_or_h_in_a_value_edits_the_text(window, drive, qtbot):
 def test_h_collapses_to_the_header_and_back_with_undo(window, drive, qtbot):
     drive.add("a", "integer", 0, 0)
     drive.add("s", "add", 300, 0)
-    window.editor.connect_edge(
-        __import__("nodeeditor.core.workflow", fromlist=["Edge"]).Edge.model_validate(
-            {"source": {"node": "a", "field": "value"}, "destination": {"node": "s", "field": "a"}}))
+    window.editor.connect_edge(EDGE.validate_python(
+        {"source": {"node": "a", "field": "value"}, "destination": {"node": "s", "field": "a"}}))
     item = window.node_item("s")
     full = item.body_rect().height()
     link = item.links[0]
