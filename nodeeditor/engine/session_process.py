@@ -76,6 +76,11 @@ class SessionProcess:
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def started(self) -> bool:
+        """Started and not known to have ended (no system call: `alive` asks the kernel)."""
+        return self._process is not None
+
     def start(self) -> None:
         """Start the child (if it is not running) and wait until it has loaded the nodes."""
         if self.alive:

@@ -86,7 +86,7 @@ class WorkerRecord:
         else:
             details.update(error=result.error or status.value, traceback=result.traceback or "")
         if ahead is not None and not ahead and not self._stopping.is_set() and not self._paused.is_set() \
-                and self._child.alive:
+                and self._child.started:
             written, next_claimed = self.door.finish_then_claim(claimed, status, details)
             ahead.append(next_claimed)
         else:
