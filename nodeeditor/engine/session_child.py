@@ -113,9 +113,6 @@ class NodeBoard:
         size = int.from_bytes(self._page[0:2], "little")
         return self._page[2:2 + size].decode("utf-8", "replace") if size else None
 
-    def close(self) -> None:
-        self._page.close()
-
 
 def _die_with_parent() -> None:
     try:
