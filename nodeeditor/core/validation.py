@@ -58,31 +58,30 @@ def _check_node(node_id: str, spec: NodeSpec, required: tuple[tuple[str, Any], .
             seen.add(name)
 
 
-_LinkVerdict = list[tuple[bool, str, str]]
-"""What is wrong with a link between two sockets: (at its source?, field, message), where a message
-that starts with "." follows "link from <source node>"."""
+_LinkVerdict = list[tuple[bool, str, str, bool]]
+"""What is wrong with a link between two sockets: (at its source?, field, message, whether the
+message follows "link from <source node>")."""
 
 
 def _link_verdict(src_spec: NodeSpec, src_field: str, dst_spec: NodeSpec, dst_field: str,
                   reasons: dict[tuple[int, int], str | None], flows: SocketType | None) -> _LinkVerdict:
-    """Problems of a link between these two sockets; `flows` is the output's inferred type, if any.
-    """
+    """Problems of a link between these two sockets; `flows` is the output's inferred type, if any."""
     out = src_spec.outputs.get(src_field)
     if out is None:
-        return [(True, src_field, f"{src_spec.title} has no output {src_field!r}")]
+        return [(True, src_field, f"{src_spec.title} has no output {src_field!r}", False)]
     inp = dst_spec.inputs.get(dst_field)
     if inp is None:
-        return [(False, dst_field, f"{dst_spec.title} has no input {dst_field!r}")]
+        return [(False, dst_field, f"{dst_spec.title} has no input {dst_field!r}", False)]
     found = []
     if inp.input_kind is InputKind.DIRECT:
-        found.append((False, inp.name, f"input {inp.title!r} takes a typed value, not a link"))
+        found.append((False, inp.name, f"input {inp.title!r} takes a typed value, not a link", False))
     flows = flows or out.type
     pair = (id(flows), id(inp))  # both live as long as the caller's loop: the spec's or `inferred`'s
     if pair not in reasons:  # most links of a big graph join the same few socket pairs
         reasons[pair] = connection_error(flows, inp.type)
     reason = reasons[pair]
     if reason:
-        found.append((False, inp.name, f".{out.name}: {reason}"))
+        found.append((False, inp.name, f".{out.name}: {reason}", True))
     return found
 
 
@@ -150,10 +149,10 @@ def validate_graph(workflow: Workflow, registry: Registry,
                 verdict = verdicts[sockets] = _link_verdict(src_spec, src_field, dst_spec, dst_field, reasons, None)
         else:
             verdict = _link_verdict(src_spec, src_field, dst_spec, dst_field, reasons, flows)
-        for at_source, fname, message in verdict:
+        for at_source, fname, message, from_source in verdict:
             issues.append(GraphIssue(src_id if at_source else dst_id, fname,
-                                     f"link from {src_id}{message}" if message[0] == "." else message))
-    for nid, node in graph.nodes.items():
+                                     f"link from {src_id}{message}" if from_source else message))
+    for nid, node in graph.nodes.items() if COLLECT in by_type else ():
         if node.type == COLLECT and specs.get(nid) is not None:
             reason = mixed_kinds((f"{e.source.node}.{e.source.field}", _out_type(registry, graph, e, inferred))
                                  for e in graph.links_into(nid, "item"))

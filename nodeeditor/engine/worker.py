@@ -233,7 +233,7 @@ class Worker(WorkerRecord, WorkerBase):
                 if pending is not None:  # while the child works: the last outcome, and the next claim
                     self._write(pending, ahead)
                     pending = None
-                elif self._may_claim_ahead(failed):
+                elif failed is None and self._going_on():
                     try:
                         ahead.append(self.door.claim())
                     except Stopped:  # the session just handed over is still watched (and handed back)
@@ -260,9 +260,6 @@ class Worker(WorkerRecord, WorkerBase):
         if ended is not None:
             claimed, result = ended
             self._announce(claimed, result, self._record(claimed, result, ahead))
-
-    def _may_claim_ahead(self, failed: Outcome | None) -> bool:
-        return failed is None and not self._stopping.is_set() and not self._paused.is_set()
 
     def _child_ready(self) -> bool:
         """Start the session child before claiming: a lease must not run out while it starts."""

@@ -53,6 +53,10 @@ class WorkerRecord:
     def _queue_changed(self, force: bool = False) -> None:
         raise NotImplementedError  # Worker's
 
+    def _going_on(self) -> bool:
+        """Neither stopping nor paused: a session claimed ahead will run."""
+        return not self._stopping.is_set() and not self._paused.is_set()
+
     def _hand_back_unstarted(self, ahead: list[ClaimedSession | None]) -> None:
         """A session claimed with the last finish that will not start now (a pause, a stop)."""
         claimed = ahead.pop() if ahead else None
@@ -85,8 +89,7 @@ class WorkerRecord:
             details["summary"] = {"outputs": result.outputs, "images": result.images}
         else:
             details.update(error=result.error or status.value, traceback=result.traceback or "")
-        if ahead is not None and not ahead and not self._stopping.is_set() and not self._paused.is_set() \
-                and self._child.started:
+        if ahead is not None and not ahead and self._going_on() and self._child.started:
             written, next_claimed = self.door.finish_then_claim(claimed, status, details)
             ahead.append(next_claimed)
         else:
